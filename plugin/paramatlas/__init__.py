@@ -1,0 +1,25 @@
+"""paramatlas: a validated dataset of LLM architectures and the MkDocs plugin that publishes it.
+
+The public API: load the dataset, inspect its records, and report problems.
+"""
+
+from .data.dataset import bundled_data_dir, check_dataset, load_dataset
+from .data.problems import DatasetError, Problem, Severity
+from .data.records import Dataset, GlossaryTerm, Hardware, Model, Quantization
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Dataset",
+    "DatasetError",
+    "GlossaryTerm",
+    "Hardware",
+    "Model",
+    "Problem",
+    "Quantization",
+    "Severity",
+    "__version__",
+    "bundled_data_dir",
+    "check_dataset",
+    "load_dataset",
+]

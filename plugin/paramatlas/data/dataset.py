@@ -1,0 +1,150 @@
+"""Finding, reading and validating every file of a dataset folder.
+
+Layout (see data/FORMAT.md): `families.yaml`, `quantizations.yaml`, `models/<family>/<id>.yaml`,
+`hardware/<vendor>/<id>.yaml`, `glossary/<id>.yaml`. Every file is read and checked even when others
+fail, so one run reports every problem.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from . import build
+from .problems import DatasetError, Problem, errors_in
+from .records import Dataset
+from .rules import check_documents
+from .schemas import schema_problems
+from .yaml_source import YamlDocument, read_yaml
+
+# Which schema each place in the folder follows.
+_PLACES: tuple[tuple[str, str], ...] = (
+    ("families.yaml", "families"),
+    ("quantizations.yaml", "quantizations"),
+    ("models/*/*.yaml", "model"),
+    ("hardware/*/*.yaml", "hardware"),
+    ("glossary/*.yaml", "glossary"),
+)
+_REQUIRED_FILES = ("families.yaml", "quantizations.yaml")
+
+
+def bundled_data_dir() -> Path:
+    """The dataset shipped with the package (or the checkout's `data/` in development)."""
+    packaged = Path(str(resources.files("paramatlas"))) / "_data"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[3] / "data"
+
+
+@dataclass
+class Documents:
+    """The parsed, schema-valid files of a dataset, grouped by kind."""
+
+    root: Path
+    by_kind: dict[str, list[YamlDocument]] = field(default_factory=dict)
+
+    def of(self, kind: str) -> list[YamlDocument]:
+        return self.by_kind.get(kind, [])
+
+
+def check_dataset(root: Path) -> tuple[Dataset | None, list[Problem]]:
+    """Validate the dataset in `root`. Returns the dataset (None if any error) and all problems."""
+    root = Path(root)
+    if not root.is_dir():
+        return None, [Problem(str(root), 1, 1, "no such data folder")]
+    documents, problems = _read_all(root)
+    problems += check_documents(documents.by_kind)
+    if errors_in(problems):
+        return None, sorted(problems)
+    return _assemble(root, documents), sorted(problems)
+
+
+def load_dataset(root: Path | None = None) -> Dataset:
+    """The validated dataset in `root` (default: the bundled one); raises DatasetError."""
+    dataset, problems = check_dataset(root if root is not None else bundled_data_dir())
+    if dataset is None:
+        raise DatasetError(errors_in(problems))
+    return dataset
+
+
+def data_files(root: Path) -> list[Path]:
+    """Every file the dataset is made of; what `mkdocs serve` watches."""
+    return sorted(path for pattern, _ in _PLACES for path in root.glob(pattern))
+
+
+def _display_path(root: Path, path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _read_all(root: Path) -> tuple[Documents, list[Problem]]:
+    documents = Documents(root)
+    problems: list[Problem] = []
+    for name in _REQUIRED_FILES:
+        if not (root / name).is_file():
+            problems.append(
+                Problem(_display_path(root, root / name), 1, 1, "required file missing")
+            )
+    problems += _stray_files(root)
+    for pattern, kind in _PLACES:
+        for path in sorted(root.glob(pattern)):
+            display = _display_path(root, path)
+            document, read_problems = read_yaml(path, display)
+            problems += read_problems
+            if document is None:
+                continue
+            found = schema_problems(document, kind)
+            problems += found
+            if not found and not errors_in(read_problems):
+                documents.by_kind.setdefault(kind, []).append(document)
+    return documents, problems
+
+
+def _stray_files(root: Path) -> list[Problem]:
+    """YAML files the loader would silently skip: a misplaced or misnamed entry."""
+    known = {path for pattern, _ in _PLACES for path in root.glob(pattern)}
+    problems = []
+    for path in sorted(root.rglob("*")):
+        if path.suffix in (".yaml", ".yml") and path not in known and not path.name.startswith("_"):
+            hint = (
+                "rename it to .yaml"
+                if path.suffix == ".yml"
+                else "models go in models/<family>/, hardware in hardware/<vendor>/, "
+                "glossary terms in glossary/"
+            )
+            problems.append(
+                Problem(
+                    _display_path(root, path), 1, 1, "this file is not part of any collection", hint
+                )
+            )
+    return problems
+
+
+def _assemble(root: Path, documents: Documents) -> Dataset:
+    families = sorted(
+        (build.family(item) for doc in documents.of("families") for item in doc.value["families"]),
+        key=lambda f: f.id,
+    )
+    vendors = {family.id: family.vendor for family in families}
+    models = [
+        build.model(doc.value, doc.path, vendors[doc.value["family"]])
+        for doc in documents.of("model")
+    ]
+    hardware = [build.hardware(doc.value, doc.path) for doc in documents.of("hardware")]
+    quantizations = [
+        build.quantization(item)
+        for doc in documents.of("quantizations")
+        for item in doc.value["quantizations"]
+    ]
+    glossary = [build.glossary_term(doc.value, doc.path) for doc in documents.of("glossary")]
+    return Dataset(
+        root=str(root),
+        models=tuple(sorted(models, key=lambda m: m.id)),
+        families=tuple(families),
+        hardware=tuple(sorted(hardware, key=lambda h: h.id)),
+        quantizations=tuple(quantizations),
+        glossary=tuple(sorted(glossary, key=lambda t: t.id)),
+    )

@@ -1,0 +1,270 @@
+"""Typed, immutable records built from validated data files.
+
+Records hold what the files say plus the counts the rules derive (effective and active where a file
+leaves them out), each count keeping its provenance so a page can say where a number comes from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+CountStatus = Literal["official", "derived", "estimated"]
+CountName = Literal["total", "ple", "effective", "active"]
+HardwareKind = Literal["discrete-gpu", "unified-memory", "cpu", "edge-soc", "datacenter"]
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Count:
+    """A parameter count. `derived_from` names the rule when the file did not state it."""
+
+    value: int
+    approximate: bool
+    status: CountStatus
+    source: str | None
+    derived_from: str | None = None
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Count:
+        return cls(
+            value=round(data["value"]),
+            approximate=bool(data.get("approximate", False)),
+            status=data["status"],
+            source=data["source"],
+        )
+
+
+@dataclass(frozen=True)
+class AlsoReported:
+    count: CountName
+    value: int
+    approximate: bool
+    source: str
+    note: str
+
+
+@dataclass(frozen=True)
+class ParameterCounts:
+    total: Count
+    effective: Count
+    active: Count
+    ple: Count | None = None
+    includes_encoders: bool = False
+    includes_mtp: bool = False
+    also_reported: tuple[AlsoReported, ...] = ()
+
+
+@dataclass(frozen=True)
+class GlobalLayers:
+    kv_heads: int | None = None
+    head_dim: int | None = None
+    k_equals_v: bool = False
+
+
+@dataclass(frozen=True)
+class LatentAttention:
+    q_lora_rank: int | None
+    kv_lora_rank: int
+    qk_nope_head_dim: int
+    qk_rope_head_dim: int
+    v_head_dim: int
+
+
+@dataclass(frozen=True)
+class Attention:
+    kind: Literal["mha", "gqa", "mqa", "mla"]
+    heads: int
+    kv_heads: int
+    head_dim: int
+    qkv_bias: bool = False
+    output_gate: bool = False
+    qk_norm: bool = False
+    sliding_window: int | None = None
+    layer_pattern: tuple[int, int] | None = None
+    global_layers: GlobalLayers | None = None
+    kv_shared_layers: int = 0
+    mla: LatentAttention | None = None
+
+
+@dataclass(frozen=True)
+class LinearAttention:
+    kind: str
+    layer_pattern: tuple[int, int]
+    key_heads: int | None = None
+    value_heads: int | None = None
+    key_head_dim: int | None = None
+    value_head_dim: int | None = None
+    conv_kernel: int | None = None
+    state_size: int | None = None
+    expand: int | None = None
+    groups: int | None = None
+
+
+@dataclass(frozen=True)
+class Experts:
+    routed: int
+    routed_per_token: int
+    expert_intermediate_size: int
+    shared: int = 0
+    shared_intermediate_size: int | None = None
+    dense_layers: int = 0
+    moe_layer_interval: int = 1
+    gated: bool = True
+
+
+@dataclass(frozen=True)
+class Encoder:
+    modality: str
+    params: Count
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class Architecture:
+    type: Literal["dense", "moe"]
+    layers: int
+    hidden_size: int
+    vocab_size: int
+    attention: Attention
+    tie_word_embeddings: bool = False
+    ffn_gated: bool = True
+    intermediate_size: int | None = None
+    linear_attention: LinearAttention | None = None
+    experts: Experts | None = None
+    ple_dim: int | None = None
+    ple_vocab_size: int | None = None
+    mtp_layers: int = 0
+    encoders: tuple[Encoder, ...] = ()
+
+    @property
+    def is_moe(self) -> bool:
+        return self.type == "moe"
+
+    @property
+    def has_ple(self) -> bool:
+        return self.ple_dim is not None
+
+
+@dataclass(frozen=True)
+class Model:
+    id: str
+    name: str
+    family: str
+    vendor: str
+    released: str
+    license: str
+    modalities: tuple[str, ...]
+    context_length: int
+    architecture: Architecture
+    parameters: ParameterCounts
+    sources: tuple[Source, ...]
+    path: str
+    context_length_extended: int | None = None
+    open_weights: bool = True
+    native_precision: str | None = None
+    notes: str = ""
+
+    def source(self, source_id: str | None) -> Source | None:
+        return next((s for s in self.sources if s.id == source_id), None)
+
+
+@dataclass(frozen=True)
+class Family:
+    id: str
+    name: str
+    vendor: str
+    url: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Hardware:
+    id: str
+    name: str
+    vendor: str
+    kind: HardwareKind
+    released: int
+    memory_gib: float
+    bandwidth_gb_s: float
+    sources: tuple[Source, ...]
+    path: str
+    memory_type: str | None = None
+    bus_width_bits: int | None = None
+    fp16_tflops: float | None = None
+    fp16_tflops_note: str | None = None
+    usable_memory_gib: float | None = None
+    notes: str = ""
+
+    @property
+    def memory_bytes(self) -> int:
+        return round(self.memory_gib * 2**30)
+
+
+@dataclass(frozen=True)
+class Quantization:
+    id: str
+    name: str
+    kind: str
+    bits_per_weight: float
+    applies_to: Literal["all", "experts"]
+    description: str
+    sources: tuple[Source, ...]
+    approximate: bool = False
+    kv_cache: bool = False
+
+
+@dataclass(frozen=True)
+class GlossaryTerm:
+    id: str
+    term: str
+    summary: str
+    definition: str
+    path: str
+    abbreviation: str | None = None
+    aliases: tuple[str, ...] = ()
+    example: str | None = None
+    example_model: str | None = None
+    related: tuple[str, ...] = ()
+    sources: tuple[Source, ...] = ()
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The whole validated dataset, every collection sorted by id."""
+
+    root: str
+    models: tuple[Model, ...]
+    families: tuple[Family, ...]
+    hardware: tuple[Hardware, ...]
+    quantizations: tuple[Quantization, ...]
+    glossary: tuple[GlossaryTerm, ...]
+    _index: dict[str, dict[str, Any]] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        for name in ("models", "families", "hardware", "quantizations", "glossary"):
+            self._index[name] = {entry.id: entry for entry in getattr(self, name)}
+
+    def model(self, model_id: str) -> Model:
+        return self._index["models"][model_id]  # type: ignore[no-any-return]
+
+    def family(self, family_id: str) -> Family:
+        return self._index["families"][family_id]  # type: ignore[no-any-return]
+
+    def device(self, hardware_id: str) -> Hardware:
+        return self._index["hardware"][hardware_id]  # type: ignore[no-any-return]
+
+    def quantization(self, quant_id: str) -> Quantization:
+        return self._index["quantizations"][quant_id]  # type: ignore[no-any-return]
+
+    def term(self, term_id: str) -> GlossaryTerm:
+        return self._index["glossary"][term_id]  # type: ignore[no-any-return]
+
+    def ids(self, collection: str) -> list[str]:
+        return list(self._index[collection])

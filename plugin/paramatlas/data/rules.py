@@ -1,0 +1,612 @@
+"""Consistency rules beyond the schema: ids, references, arithmetic between counts, name claims,
+agreement with hyperparameters, and prose that could not be rendered safely.
+
+Each rule reads schema-valid documents and returns problems placed at the value they concern.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Iterator
+from pathlib import PurePath
+from typing import Any
+
+from ..estimate.parameters import active_variants, count_parameters
+from . import build
+from .names import read_name
+from .problems import Problem, Severity
+from .yaml_source import JsonPath, YamlDocument
+
+# Relative tolerances. Exact figures must agree to rounding; "~" figures to their rounding.
+EXACT_TOLERANCE = 0.005
+APPROXIMATE_TOLERANCE = 0.05
+# A derived count within these bounds of a declared one is agreement; beyond is a warning.
+DERIVED_TOLERANCE = 0.02
+DERIVED_APPROXIMATE_TOLERANCE = 0.06
+# A size in a name may round: "7B" for 7.24B, "1B" for 1.24B, "20b" for 20.9B.
+NAME_RATIO_RANGE = (0.7, 1.4)
+
+_HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(\s[^>]*)?/?>|<!--")
+_TEMPLATE = re.compile(r"\{\{|\{%|\{#|%\}|#\}")
+_MARKDOWN_LINK = re.compile(r"\]\(\s*<?([^)\s>]*)")
+_AUTOLINK_SCHEME = re.compile(r"\b(javascript|vbscript|data|file):", re.IGNORECASE)
+
+Documents = dict[str, list[YamlDocument]]
+
+
+def check_documents(by_kind: Documents) -> list[Problem]:
+    problems: list[Problem] = []
+    for rule in _RULES:
+        problems.extend(rule(by_kind))
+    return problems
+
+
+def _problem(
+    document: YamlDocument,
+    path: JsonPath,
+    message: str,
+    hint: str = "",
+    severity: Severity = Severity.ERROR,
+    *,
+    at_key: bool = False,
+) -> Problem:
+    position = document.key_position_of(path) if at_key else document.position_of(path)
+    return Problem(document.path, position.line, position.column, message, hint, severity)
+
+
+def _closest(word: str, options: list[str]) -> str:
+    close = difflib.get_close_matches(word, options, n=3, cutoff=0.5)
+    return f"closest: {', '.join(close)}" if close else ""
+
+
+# -- identity ---------------------------------------------------------------------------------
+
+
+def _ids_match_files(by_kind: Documents) -> Iterator[Problem]:
+    for kind in ("model", "hardware", "glossary"):
+        for document in by_kind.get(kind, []):
+            stem = PurePath(document.path).stem
+            if document.value["id"] != stem:
+                yield _problem(
+                    document,
+                    ("id",),
+                    f"id '{document.value['id']}' differs from the file name '{stem}.yaml'",
+                    f"rename the file to {document.value['id']}.yaml or change the id",
+                )
+    for document in by_kind.get("model", []):
+        folder = PurePath(document.path).parent.name
+        if document.value["family"] != folder:
+            yield _problem(
+                document,
+                ("family",),
+                f"family '{document.value['family']}' differs from the folder '{folder}'",
+                f"move the file to models/{document.value['family']}/ or change the family",
+            )
+
+
+def _entries(
+    by_kind: Documents, kind: str, key: str
+) -> Iterator[tuple[YamlDocument, JsonPath, dict[str, Any]]]:
+    """(document, path, entry) for files holding one entry or a list of entries under `key`."""
+    for document in by_kind.get(kind, []):
+        if key:
+            for index, entry in enumerate(document.value[key]):
+                yield document, (key, index), entry
+        else:
+            yield document, (), document.value
+
+
+_COLLECTIONS = (
+    ("model", "", "model"),
+    ("hardware", "", "device"),
+    ("glossary", "", "glossary term"),
+    ("families", "families", "family"),
+    ("quantizations", "quantizations", "quantization"),
+)
+
+
+def _unique_ids(by_kind: Documents) -> Iterator[Problem]:
+    for kind, key, label in _COLLECTIONS:
+        seen: dict[str, tuple[YamlDocument, JsonPath]] = {}
+        for document, path, entry in _entries(by_kind, kind, key):
+            entry_id = entry["id"]
+            if entry_id in seen:
+                first_doc, first_path = seen[entry_id]
+                first = first_doc.position_of((*first_path, "id"))
+                yield _problem(
+                    document,
+                    (*path, "id"),
+                    f"duplicate {label} id '{entry_id}' (also in {first_doc.path}:{first.line})",
+                    "every id must be unique",
+                )
+            else:
+                seen[entry_id] = (document, path)
+
+
+def _source_references(by_kind: Documents) -> Iterator[Problem]:
+    """Every `source:` names an entry of the same file's `sources`, and source ids are unique."""
+    for kind, key, _ in _COLLECTIONS:
+        for document, path, entry in _entries(by_kind, kind, key):
+            declared: list[str] = []
+            for index, source in enumerate(entry.get("sources", [])):
+                if source["id"] in declared:
+                    yield _problem(
+                        document,
+                        (*path, "sources", index, "id"),
+                        f"duplicate source id '{source['id']}'",
+                    )
+                declared.append(source["id"])
+            for ref_path, ref in _source_refs(entry, path):
+                if ref not in declared:
+                    yield _problem(
+                        document,
+                        ref_path,
+                        f"source '{ref}' is not in this file's sources",
+                        f"add it under sources, or use one of: {', '.join(declared) or '(none)'}",
+                    )
+
+
+def _source_refs(value: Any, path: JsonPath) -> Iterator[tuple[JsonPath, str]]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "source" and isinstance(item, str):
+                yield (*path, key), item
+            elif key != "sources":
+                yield from _source_refs(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _source_refs(item, (*path, index))
+
+
+def _references(by_kind: Documents) -> Iterator[Problem]:
+    def ids(kind: str, key: str) -> list[str]:
+        return [entry["id"] for _, _, entry in _entries(by_kind, kind, key)]
+
+    families = ids("families", "families")
+    quantizations = ids("quantizations", "quantizations")
+    models = ids("model", "")
+    terms = ids("glossary", "")
+    for document in by_kind.get("model", []):
+        data = document.value
+        if by_kind.get("families") and data["family"] not in families:
+            yield _problem(
+                document,
+                ("family",),
+                f"unknown family '{data['family']}'",
+                f"add it to families.yaml; {_closest(data['family'], families)}".rstrip("; "),
+            )
+        precision = data.get("native_precision")
+        if (
+            precision is not None
+            and by_kind.get("quantizations")
+            and precision not in quantizations
+        ):
+            yield _problem(
+                document,
+                ("native_precision",),
+                f"unknown quantization '{precision}'",
+                _closest(precision, quantizations) or "see quantizations.yaml",
+            )
+    for document in by_kind.get("glossary", []):
+        data = document.value
+        example_model = data.get("example_model")
+        if example_model is not None and models and example_model not in models:
+            yield _problem(
+                document,
+                ("example_model",),
+                f"unknown model '{example_model}'",
+                _closest(example_model, models),
+            )
+        if (example_model is None) != (data.get("example") is None):
+            yield _problem(
+                document,
+                ("example" if example_model is None else "example_model",),
+                "example and example_model go together",
+                "give both, or neither",
+                at_key=True,
+            )
+        for index, related in enumerate(data.get("related", [])):
+            if related == data["id"]:
+                yield _problem(document, ("related", index), "a term cannot be related to itself")
+            elif related not in terms:
+                yield _problem(
+                    document,
+                    ("related", index),
+                    f"unknown glossary term '{related}'",
+                    _closest(related, terms),
+                )
+
+
+def _unique_abbreviations(by_kind: Documents) -> Iterator[Problem]:
+    seen: dict[str, str] = {}
+    for document in by_kind.get("glossary", []):
+        abbreviation = document.value.get("abbreviation")
+        if abbreviation is None:
+            continue
+        if abbreviation in seen:
+            yield _problem(
+                document,
+                ("abbreviation",),
+                f"abbreviation '{abbreviation}' is already used by '{seen[abbreviation]}'",
+                "a tooltip can explain an abbreviation only one way",
+            )
+        seen[abbreviation] = document.value["id"]
+
+
+# -- architecture -----------------------------------------------------------------------------
+
+
+def _architecture_shape(by_kind: Documents) -> Iterator[Problem]:
+    for document in by_kind.get("model", []):
+        arch = document.value["architecture"]
+        at = ("architecture",)
+        is_moe = arch["type"] == "moe"
+        if is_moe and "experts" not in arch:
+            yield _problem(document, (*at, "type"), "an MoE model needs an 'experts' block")
+        if not is_moe and "experts" in arch:
+            yield _problem(
+                document,
+                (*at, "experts"),
+                "a dense model has no experts",
+                "set type: moe",
+                at_key=True,
+            )
+        experts = arch.get("experts")
+        if experts and experts["routed_per_token"] > experts["routed"]:
+            yield _problem(
+                document,
+                (*at, "experts", "routed_per_token"),
+                f"routed_per_token ({experts['routed_per_token']}) exceeds the routed experts "
+                f"({experts['routed']})",
+            )
+        if experts and experts.get("dense_layers", 0) >= arch["layers"]:
+            yield _problem(
+                document, (*at, "experts", "dense_layers"), "dense_layers must be fewer than layers"
+            )
+        yield from _attention_shape(document, arch)
+        ple_declared = "ple" in document.value["parameters"]
+        if ple_declared != ("per_layer_embeddings" in arch):
+            yield _problem(
+                document,
+                ("parameters", "ple") if ple_declared else (*at, "per_layer_embeddings"),
+                "a PLE count and architecture.per_layer_embeddings go together",
+                "give both for a model with per-layer embeddings, neither otherwise",
+                at_key=True,
+            )
+        if arch.get("ffn", {}).get("intermediate_size") is None and _has_dense_layers(arch):
+            yield _problem(
+                document,
+                (*at, "ffn"),
+                "the model has dense layers but no ffn.intermediate_size",
+                "copy intermediate_size from config.json",
+                at_key=True,
+            )
+
+
+def _has_dense_layers(arch: dict[str, Any]) -> bool:
+    experts = arch.get("experts")
+    if experts is None:
+        return True
+    return bool(experts.get("dense_layers", 0) > 0 or experts.get("moe_layer_interval", 1) > 1)
+
+
+def _attention_shape(document: YamlDocument, arch: dict[str, Any]) -> Iterator[Problem]:
+    attention = arch["attention"]
+    at = ("architecture", "attention")
+    kind = attention["kind"]
+    heads = attention["heads"]
+    if kind == "mla":
+        if "mla" not in attention:
+            yield _problem(document, (*at, "kind"), "kind mla needs an 'mla' block of ranks")
+        return
+    if "mla" in attention:
+        yield _problem(document, (*at, "mla"), "an 'mla' block needs kind: mla", at_key=True)
+    kv_heads = attention.get("kv_heads")
+    if kv_heads is None:
+        yield _problem(
+            document,
+            at,
+            "kv_heads is required unless kind is mla",
+            "copy num_key_value_heads",
+            at_key=True,
+        )
+        return
+    expected = {"mha": kv_heads == heads, "mqa": kv_heads == 1, "gqa": 1 < kv_heads < heads}
+    if not expected[kind]:
+        actual = "mha" if kv_heads == heads else "mqa" if kv_heads == 1 else "gqa"
+        yield _problem(
+            document,
+            (*at, "kind"),
+            f"kind {kind} does not match {heads} heads with {kv_heads} KV heads",
+            f"that layout is {actual}",
+        )
+    if heads % kv_heads:
+        yield _problem(
+            document, (*at, "kv_heads"), f"{heads} heads cannot be grouped over {kv_heads} KV heads"
+        )
+    if "head_dim" not in attention and arch["hidden_size"] % heads:
+        yield _problem(
+            document,
+            at,
+            "head_dim is needed: hidden_size is not a multiple of heads",
+            "copy head_dim from config.json",
+            at_key=True,
+        )
+    for key in ("layer_pattern",):
+        if key in attention and "sliding_window" not in attention:
+            yield _problem(document, (*at, key), "a local:global pattern needs sliding_window")
+    kv_shared = attention.get("kv_shared_layers", 0)
+    if kv_shared >= arch["layers"]:
+        yield _problem(
+            document, (*at, "kv_shared_layers"), "kv_shared_layers must be fewer than layers"
+        )
+
+
+# -- counts -----------------------------------------------------------------------------------
+
+
+def _tolerance(*counts: dict[str, Any]) -> float:
+    approximate = any(count.get("approximate", False) for count in counts)
+    return APPROXIMATE_TOLERANCE if approximate else EXACT_TOLERANCE
+
+
+def _billions(value: float) -> str:
+    return f"{value / 1e9:.3g}B" if value >= 1e9 else f"{value / 1e6:.3g}M"
+
+
+def _count_arithmetic(by_kind: Documents) -> Iterator[Problem]:
+    for document in by_kind.get("model", []):
+        params = document.value["parameters"]
+        at = ("parameters",)
+        total = params["total"]
+        ple = params.get("ple")
+        effective = params.get("effective")
+        active = params.get("active")
+        is_moe = document.value["architecture"]["type"] == "moe"
+        if is_moe and active is None:
+            yield _problem(
+                document,
+                at,
+                "an MoE model needs its active count",
+                "copy the activated parameters from the model card",
+                at_key=True,
+            )
+        if ple is not None and effective is not None:
+            expected = total["value"] - ple["value"]
+            slack = _tolerance(total, ple, effective) * total["value"]
+            if abs(effective["value"] - expected) > slack:
+                yield _problem(
+                    document,
+                    (*at, "effective", "value"),
+                    f"effective {_billions(effective['value'])} is not total − PLE = "
+                    f"{_billions(total['value'])} − {_billions(ple['value'])} "
+                    f"= {_billions(expected)}",
+                    "fix one of the three counts, or mark approximate figures approximate: true",
+                )
+        effective_value = (
+            effective["value"]
+            if effective is not None
+            else total["value"] - (ple["value"] if ple else 0)
+        )
+        upper = [("total", total["value"], total)]
+        if effective is not None or ple is not None:
+            upper.append(("effective", effective_value, effective or total))
+        if active is not None:
+            for name, bound, count in upper:
+                slack = _tolerance(active, count) * bound
+                if active["value"] > bound + slack:
+                    yield _problem(
+                        document,
+                        (*at, "active", "value"),
+                        f"active {_billions(active['value'])} exceeds {name} {_billions(bound)}",
+                        "active ≤ effective ≤ total; is a count in the wrong field?",
+                    )
+        if ple is not None and ple["value"] >= total["value"]:
+            yield _problem(
+                document, (*at, "ple", "value"), "the PLE count must be smaller than total"
+            )
+        if effective is not None and effective["value"] > total["value"] * (
+            1 + _tolerance(effective, total)
+        ):
+            yield _problem(
+                document,
+                (*at, "effective", "value"),
+                f"effective {_billions(effective['value'])} "
+                f"exceeds total {_billions(total['value'])}",
+            )
+        if not is_moe and active is not None and ple is None:
+            slack = _tolerance(active, total) * total["value"]
+            if abs(active["value"] - total["value"]) > slack:
+                yield _problem(
+                    document,
+                    (*at, "active", "value"),
+                    "a dense model without PLE uses every weight: "
+                    f"active {_billions(active['value'])} "
+                    f"should equal total {_billions(total['value'])}",
+                    "leave active out; it is derived",
+                )
+        if not is_moe and ple is None and effective is not None:
+            yield _problem(
+                document,
+                (*at, "effective"),
+                "a dense model without PLE has effective = total",
+                "leave effective out; it is derived",
+                at_key=True,
+            )
+
+
+def _name_claims(by_kind: Documents) -> Iterator[Problem]:
+    low, high = NAME_RATIO_RANGE
+    for document in by_kind.get("model", []):
+        data = document.value
+        params = data["parameters"]
+        counts = {
+            "total": params["total"]["value"],
+            "effective": params.get("effective", {}).get("value")
+            or params["total"]["value"] - params.get("ple", {}).get("value", 0),
+            "active": params.get("active", {}).get("value"),
+        }
+        if counts["active"] is None and data["architecture"]["type"] == "dense":
+            counts["active"] = counts["effective"]
+        experts = data["architecture"].get("experts")
+        for claim in read_name(data["name"]):
+            if claim.kind == "experts":
+                if experts is None:
+                    yield _problem(
+                        document,
+                        ("name",),
+                        f"the name says {claim.token} (experts) but the model has no experts block",
+                    )
+                elif experts["routed"] != int(claim.value):
+                    yield _problem(
+                        document,
+                        ("name",),
+                        f"the name says {claim.token}: {int(claim.value)} experts, "
+                        f"but architecture.experts.routed is {experts['routed']}",
+                    )
+                continue
+            if claim.kind == "expert-size":
+                continue
+            actual = counts.get(claim.kind)
+            if actual is None:
+                continue
+            ratio = actual / claim.value
+            if not low <= ratio <= high:
+                yield _problem(
+                    document,
+                    ("name",),
+                    f"the name says {claim.token} (about {_billions(claim.value)} {claim.kind}) "
+                    f"but the {claim.kind} count is {_billions(actual)}",
+                    "names round, but not this far: is a count wrong or in the wrong field?",
+                )
+
+
+def _derived_agreement(by_kind: Documents) -> Iterator[Problem]:
+    """Counts recomputed from hyperparameters agree with the declared ones (warnings for now)."""
+    for document in by_kind.get("model", []):
+        data = document.value
+        try:
+            arch = build.architecture(data["architecture"])
+        except (KeyError, TypeError, ValueError, ZeroDivisionError):
+            continue  # the shape rules report what is missing
+        breakdown = count_parameters(arch)
+        params = data["parameters"]
+        encoders = sum(
+            encoder["params"]["value"] for encoder in data["architecture"].get("encoders", [])
+        )
+        total_derived = breakdown.total
+        if params.get("includes_encoders"):
+            total_derived += encoders
+        if params.get("includes_mtp"):
+            total_derived += breakdown.mtp
+        checks: list[tuple[str, dict[str, Any] | None, dict[str, int]]] = [
+            ("total", params["total"], {"": total_derived}),
+            ("ple", params.get("ple"), {"": breakdown.ple_tables}),
+            ("active", params.get("active"), active_variants(breakdown)),
+        ]
+        for name, declared, derived in checks:
+            if declared is None or (declared["status"] == "derived" and not derived):
+                continue
+            tolerance = (
+                DERIVED_APPROXIMATE_TOLERANCE if declared.get("approximate") else DERIVED_TOLERANCE
+            )
+            gaps = {
+                convention: (value - declared["value"]) / declared["value"]
+                for convention, value in derived.items()
+            }
+            if any(abs(gap) <= tolerance for gap in gaps.values()):
+                continue
+            convention, gap = min(gaps.items(), key=lambda item: abs(item[1]))
+            value = derived[convention]
+            yield _problem(
+                document,
+                ("parameters", name, "value"),
+                f"{name} {_billions(declared['value'])} disagrees with {_billions(value)} "
+                f"derived from the hyperparameters"
+                f"{' (' + convention + ')' if convention else ''}: {gap:+.1%}",
+                "check the hyperparameters against config.json, or explain the difference in notes",
+                Severity.WARNING,
+            )
+
+
+# -- prose and links --------------------------------------------------------------------------
+
+
+def _strings(value: Any, path: JsonPath) -> Iterator[tuple[JsonPath, str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, (*path, index))
+
+
+def _safe_text(by_kind: Documents) -> Iterator[Problem]:
+    """No HTML, template syntax or non-http(s) links anywhere in the data.
+
+    Renderers escape everything anyway; refusing it here keeps the data honest for every consumer
+    of the JSON API too.
+    """
+    for documents in by_kind.values():
+        for document in documents:
+            for path, text in _strings(document.value, ()):
+                if _TEMPLATE.search(text):
+                    yield _problem(
+                        document,
+                        path,
+                        "template syntax ({{ }}, {% %} or {# #}) is not allowed in data",
+                        "write the text without template delimiters",
+                    )
+                if _HTML_TAG.search(text):
+                    yield _problem(
+                        document,
+                        path,
+                        "HTML is not allowed in data",
+                        "use Markdown emphasis and links instead of tags",
+                    )
+                for match in _MARKDOWN_LINK.finditer(text):
+                    target = match.group(1)
+                    if not re.match(r"https?://", target):
+                        yield _problem(
+                            document,
+                            path,
+                            f"link target '{target[:40]}' is not an http(s) address",
+                            "links in data must start with https:// or http://",
+                        )
+                if _AUTOLINK_SCHEME.search(text) and path[-1] != "url":
+                    yield _problem(
+                        document,
+                        path,
+                        "a javascript:, vbscript:, data: or file: address is not allowed in data",
+                    )
+
+
+def _hardware_memory(by_kind: Documents) -> Iterator[Problem]:
+    for document in by_kind.get("hardware", []):
+        data = document.value
+        usable = data.get("usable_memory_gib")
+        if usable is not None and usable > data["memory"]["size_gib"]:
+            yield _problem(
+                document,
+                ("usable_memory_gib",),
+                f"usable memory {usable} GiB exceeds installed memory "
+                f"{data['memory']['size_gib']} GiB",
+            )
+
+
+_RULES: tuple[Callable[[Documents], Iterator[Problem]], ...] = (
+    _ids_match_files,
+    _unique_ids,
+    _source_references,
+    _references,
+    _unique_abbreviations,
+    _architecture_shape,
+    _count_arithmetic,
+    _name_claims,
+    _derived_agreement,
+    _safe_text,
+    _hardware_memory,
+)
