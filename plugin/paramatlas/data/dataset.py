@@ -96,7 +96,13 @@ def _read_all(root: Path) -> tuple[Documents, list[Problem]]:
             problems += read_problems
             if document is None:
                 continue
-            found = schema_problems(document, kind)
+            # A value the loader already refused (say 5.1e9, read as text) is not reported twice.
+            flagged = {(problem.line, problem.column) for problem in read_problems}
+            found = [
+                problem
+                for problem in schema_problems(document, kind)
+                if (problem.line, problem.column) not in flagged
+            ]
             problems += found
             if not found and not errors_in(read_problems):
                 documents.by_kind.setdefault(kind, []).append(document)

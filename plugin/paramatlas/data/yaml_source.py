@@ -96,7 +96,8 @@ class _CheckingComposer(yaml.SafeLoader):
                     "anchors and aliases can blow up in size; write the value out in full",
                 )
             )
-            return yaml.ScalarNode("tag:yaml.org,2002:null", "")
+            mark = event.start_mark
+            return yaml.ScalarNode("tag:yaml.org,2002:null", "", mark, mark)  # type: ignore[arg-type]
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
             self._report.append(
