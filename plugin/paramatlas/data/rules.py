@@ -502,7 +502,7 @@ def _derived_agreement(by_kind: Documents) -> Iterator[Problem]:
             total_derived += breakdown.mtp
         checks: list[tuple[str, dict[str, Any] | None, dict[str, int]]] = [
             ("total", params["total"], {"": total_derived}),
-            ("ple", params.get("ple"), {"": breakdown.ple_tables}),
+            ("ple", params.get("ple"), _ple_variants(breakdown.ple_tables, params, encoders)),
             ("active", params.get("active"), active_variants(breakdown)),
         ]
         for name, declared, derived in checks:
@@ -528,6 +528,14 @@ def _derived_agreement(by_kind: Documents) -> Iterator[Problem]:
                 "check the hyperparameters against config.json, or explain the difference in notes",
                 Severity.WARNING,
             )
+
+
+def _ple_variants(tables: int, params: dict[str, Any], encoders: int) -> dict[str, int]:
+    """Vendors who give only total and effective leave "PLE" = total − effective, encoders included."""
+    variants = {"": tables}
+    if params.get("includes_encoders") and encoders:
+        variants["PLE tables plus the encoders"] = tables + encoders
+    return variants
 
 
 # -- prose and links --------------------------------------------------------------------------
