@@ -75,6 +75,7 @@ def architecture(data: dict[str, Any]) -> Architecture:
         tie_word_embeddings=data.get("tie_word_embeddings", False),
         ffn_gated=ffn.get("activation", "gated") == "gated",
         intermediate_size=ffn.get("intermediate_size"),
+        kv_shared_intermediate_size=ffn.get("kv_shared_layers_intermediate_size"),
         linear_attention=LinearAttention(
             layer_pattern=ratio(linear["layer_pattern"]) or (0, 1),
             **_without(linear, "layer_pattern"),

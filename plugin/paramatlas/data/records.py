@@ -136,6 +136,7 @@ class Architecture:
     tie_word_embeddings: bool = False
     ffn_gated: bool = True
     intermediate_size: int | None = None
+    kv_shared_intermediate_size: int | None = None
     linear_attention: LinearAttention | None = None
     experts: Experts | None = None
     ple_dim: int | None = None

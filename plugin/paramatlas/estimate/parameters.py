@@ -100,6 +100,9 @@ def count_parameters(arch: Architecture) -> ParameterBreakdown:
     dense_layers = layers - moe_layers
     ffn_matrices = 3 if arch.ffn_gated else 2
     dense_ffn = dense_layers * ffn_matrices * hidden * (arch.intermediate_size or 0)
+    if arch.kv_shared_intermediate_size is not None:
+        widening = arch.kv_shared_intermediate_size - (arch.intermediate_size or 0)
+        dense_ffn += arch.attention.kv_shared_layers * ffn_matrices * hidden * widening
 
     routed = routed_active = shared = router = 0
     if arch.experts is not None:
