@@ -17,6 +17,7 @@ from .records import (
     Hardware,
     LatentAttention,
     LinearAttention,
+    Measurement,
     Model,
     ParameterCounts,
     Quantization,
@@ -222,4 +223,17 @@ def glossary_term(data: dict[str, Any], path: str) -> GlossaryTerm:
         related=tuple(data.get("related", [])),
         sources=sources(data.get("sources")),
         path=path,
+    )
+
+
+def measurement(data: dict[str, Any]) -> Measurement:
+    return Measurement(
+        model=data["model"],
+        hardware=data["hardware"],
+        quant=data["quant"],
+        backend=data["backend"],
+        source=Source("", data["source"]["title"], data["source"]["url"]),
+        tg128=data.get("tg128"),
+        pp512=data.get("pp512"),
+        note=data.get("note", ""),
     )

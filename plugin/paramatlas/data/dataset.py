@@ -25,6 +25,7 @@ _PLACES: tuple[tuple[str, str], ...] = (
     ("models/*/*.yaml", "model"),
     ("hardware/*/*.yaml", "hardware"),
     ("glossary/*.yaml", "glossary"),
+    ("measurements.yaml", "measurements"),
 )
 _REQUIRED_FILES = ("families.yaml", "quantizations.yaml")
 
@@ -146,6 +147,11 @@ def _assemble(root: Path, documents: Documents) -> Dataset:
         for item in doc.value["quantizations"]
     ]
     glossary = [build.glossary_term(doc.value, doc.path) for doc in documents.of("glossary")]
+    measurements = [
+        build.measurement(item)
+        for doc in documents.of("measurements")
+        for item in doc.value["measurements"]
+    ]
     return Dataset(
         root=str(root),
         models=tuple(sorted(models, key=lambda m: m.id)),
@@ -153,4 +159,5 @@ def _assemble(root: Path, documents: Documents) -> Dataset:
         hardware=tuple(sorted(hardware, key=lambda h: h.id)),
         quantizations=tuple(quantizations),
         glossary=tuple(sorted(glossary, key=lambda t: t.id)),
+        measurements=tuple(measurements),
     )

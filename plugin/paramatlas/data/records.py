@@ -237,6 +237,20 @@ class GlossaryTerm:
 
 
 @dataclass(frozen=True)
+class Measurement:
+    """A published llama-bench result for one model, quantization and device."""
+
+    model: str
+    hardware: str
+    quant: str
+    backend: str
+    source: Source
+    tg128: float | None = None
+    pp512: float | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class Dataset:
     """The whole validated dataset, every collection sorted by id."""
 
@@ -246,6 +260,7 @@ class Dataset:
     hardware: tuple[Hardware, ...]
     quantizations: tuple[Quantization, ...]
     glossary: tuple[GlossaryTerm, ...]
+    measurements: tuple[Measurement, ...] = ()
     _index: dict[str, dict[str, Any]] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:

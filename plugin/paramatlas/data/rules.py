@@ -218,6 +218,23 @@ def _references(by_kind: Documents) -> Iterator[Problem]:
                 )
 
 
+def _measurement_references(by_kind: Documents) -> Iterator[Problem]:
+    collections = {
+        "model": [entry["id"] for _, _, entry in _entries(by_kind, "model", "")],
+        "hardware": [entry["id"] for _, _, entry in _entries(by_kind, "hardware", "")],
+        "quant": [e["id"] for _, _, e in _entries(by_kind, "quantizations", "quantizations")],
+    }
+    for document, path, entry in _entries(by_kind, "measurements", "measurements"):
+        for key, known in collections.items():
+            if known and entry[key] not in known:
+                yield _problem(
+                    document,
+                    (*path, key),
+                    f"unknown {key} '{entry[key]}'",
+                    _closest(entry[key], known),
+                )
+
+
 def _unique_abbreviations(by_kind: Documents) -> Iterator[Problem]:
     seen: dict[str, str] = {}
     for document in by_kind.get("glossary", []):
@@ -531,7 +548,7 @@ def _derived_agreement(by_kind: Documents) -> Iterator[Problem]:
 
 
 def _ple_variants(tables: int, params: dict[str, Any], encoders: int) -> dict[str, int]:
-    """Vendors who give only total and effective leave "PLE" = total − effective, encoders included."""
+    """Vendors giving only total and effective leave "PLE" = total − effective, encoders in it."""
     variants = {"": tables}
     if params.get("includes_encoders") and encoders:
         variants["PLE tables plus the encoders"] = tables + encoders
@@ -610,6 +627,7 @@ _RULES: tuple[Callable[[Documents], Iterator[Problem]], ...] = (
     _unique_ids,
     _source_references,
     _references,
+    _measurement_references,
     _unique_abbreviations,
     _architecture_shape,
     _count_arithmetic,

@@ -16,7 +16,7 @@ from referencing import Registry, Resource
 from .problems import Problem
 from .yaml_source import JsonPath, YamlDocument
 
-SCHEMA_NAMES = ("model", "hardware", "quantizations", "glossary", "families")
+SCHEMA_NAMES = ("model", "hardware", "quantizations", "glossary", "families", "measurements")
 
 
 def schema_text(name: str) -> str:

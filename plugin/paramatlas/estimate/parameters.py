@@ -96,7 +96,7 @@ def count_parameters(arch: Architecture) -> ParameterBreakdown:
     attention += global_layers * _attention_params(arch.attention, hidden, is_global=True)
     linear = linear_layers * _linear_attention_params(arch.linear_attention, hidden)
 
-    moe_layers = _moe_layer_count(arch)
+    moe_layers = moe_layer_count(arch)
     dense_layers = layers - moe_layers
     ffn_matrices = 3 if arch.ffn_gated else 2
     dense_ffn = dense_layers * ffn_matrices * hidden * (arch.intermediate_size or 0)
@@ -220,7 +220,8 @@ def _linear_attention_params(linear: LinearAttention | None, hidden: int) -> int
     return in_proj + conv + 2 * value_heads + (linear.value_head_dim or 0) + out_proj
 
 
-def _moe_layer_count(arch: Architecture) -> int:
+def moe_layer_count(arch: Architecture) -> int:
+    """Layers whose FFN is a mixture of experts."""
     if arch.experts is None:
         return 0
     candidates = arch.layers - arch.experts.dense_layers

@@ -1,0 +1,119 @@
+"""One model, quantization, context and device: the memory it needs, where it goes, its speed bound.
+
+Everything here follows from the data and the formulas on the Methodology page; nothing is fitted.
+Calibrated estimates build on it in `calibration` and `report`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..data.records import Dataset, Hardware, Model, Quantization
+from .fit import Placement, place
+from .memory import WeightBytes, kv_cache_bytes, overhead_bytes, weight_bytes
+from .parameters import ParameterBreakdown, count_parameters, moe_layer_count
+
+DEFAULT_CONTEXT = 4096
+DEFAULT_QUANT = "Q4_K_M"
+DEFAULT_KV_QUANT = "F16"
+# The host assumed behind a discrete GPU: a desktop with 64 GB of dual-channel DDR5-5600.
+DEFAULT_HOST = "ryzen-9-9950x-ddr5-5600"
+GB = 10**9
+
+
+@dataclass(frozen=True)
+class Plan:
+    model: Model
+    quant: Quantization
+    kv_quant: Quantization
+    context: int
+    breakdown: ParameterBreakdown
+    weights: WeightBytes
+    kv_cache: int
+    overhead: int
+    device: Hardware | None
+    host: Hardware | None
+    placement: Placement | None
+
+    @property
+    def total_bytes(self) -> int:
+        return self.weights.total + self.kv_cache + self.overhead
+
+    @property
+    def decode_seconds_bound(self) -> float | None:
+        """The least time one decoding step can take: every byte read at peak bandwidth."""
+        if self.device is None or self.placement is None or self.placement.fit == "no":
+            return None
+        seconds = self.placement.accelerator_read_per_token / (self.device.bandwidth_gb_s * GB)
+        if self.placement.host_read_per_token:
+            assert self.host is not None
+            seconds += self.placement.host_read_per_token / (self.host.bandwidth_gb_s * GB)
+        return seconds
+
+    @property
+    def decode_tokens_per_s_bound(self) -> float | None:
+        seconds = self.decode_seconds_bound
+        return 1 / seconds if seconds else None
+
+    @property
+    def bound_by(self) -> str | None:
+        """Which memory's bandwidth dominates the bound."""
+        if self.placement is None or self.device is None or self.placement.fit == "no":
+            return None
+        device_time = self.placement.accelerator_read_per_token / self.device.bandwidth_gb_s
+        if self.placement.host_read_per_token and self.host is not None:
+            host_time = self.placement.host_read_per_token / self.host.bandwidth_gb_s
+            if host_time > device_time:
+                return f"host RAM bandwidth ({self.host.bandwidth_gb_s:g} GB/s)"
+        return f"memory bandwidth ({self.device.bandwidth_gb_s:g} GB/s)"
+
+    @property
+    def prefill_flops_per_token(self) -> float:
+        """2 FLOPs per active weight that multiplies, plus attention over half the context."""
+        arch = self.model.architecture
+        multiplied = self.breakdown.active - self.breakdown.embedding
+        attention_width = arch.attention.heads * arch.attention.head_dim
+        attention = 2 * 2 * arch.layers * attention_width * (self.context / 2)
+        return 2 * multiplied + attention
+
+
+def quantizations_by_id(dataset: Dataset) -> dict[str, Quantization]:
+    return {quant.id: quant for quant in dataset.quantizations}
+
+
+def default_host(dataset: Dataset) -> Hardware | None:
+    return next((device for device in dataset.hardware if device.id == DEFAULT_HOST), None)
+
+
+def make_plan(
+    dataset: Dataset,
+    model: Model,
+    quant: Quantization,
+    context: int,
+    kv_quant: Quantization,
+    device: Hardware | None,
+    host: Hardware | None,
+) -> Plan:
+    breakdown = count_parameters(model.architecture)
+    weights = weight_bytes(model, quant, quantizations_by_id(dataset), breakdown)
+    kv_cache = kv_cache_bytes(model.architecture, context, kv_quant)
+    overhead = overhead_bytes(model.architecture, context)
+    placement = None
+    if device is not None:
+        moe_layers = moe_layer_count(model.architecture)
+        placement = place(
+            weights, kv_cache, overhead, model.architecture.layers, moe_layers, device, host
+        )
+    return Plan(
+        model,
+        quant,
+        kv_quant,
+        context,
+        breakdown,
+        weights,
+        kv_cache,
+        overhead,
+        device,
+        host,
+        placement,
+    )
