@@ -7,13 +7,22 @@ wrongly. Errors never show a traceback; they say what is wrong and what to do.
 from __future__ import annotations
 
 import argparse
+import difflib
+import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 from . import __version__
-from .data.dataset import bundled_data_dir, check_dataset
-from .data.problems import Severity
+from .data.dataset import bundled_data_dir, check_dataset, load_dataset, load_entry_file
+from .data.problems import DatasetError, Severity
+from .data.records import Dataset, Hardware, Model, Quantization
+from .estimate.from_hf import ConfigError, model_entry, model_from_config
+from .estimate.plan import DEFAULT_CONTEXT, DEFAULT_KV_QUANT, DEFAULT_QUANT, default_host
+from .estimate.report import Estimate, estimate
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -50,7 +59,139 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument(
         "--quiet", "-q", action="store_true", help="print errors only, not warnings or the summary"
     )
+    _add_estimate(commands)
+    _add_from_hf(commands)
     return parser
+
+
+def _add_estimate(commands: Any) -> None:
+    command = commands.add_parser(
+        "estimate",
+        help="memory, fit and speed of a model on a device",
+        description="Estimate the memory a model needs at a quantization and context, whether it "
+        "fits a device, and its decode and prefill speed. Sizes are bytes in --json; GiB "
+        "(2^30 bytes) otherwise.",
+    )
+    command.add_argument(
+        "model", metavar="MODEL", help="a model id, a model YAML file or a config.json file"
+    )
+    command.add_argument(
+        "--quant", default=DEFAULT_QUANT, help=f"weights (default {DEFAULT_QUANT})"
+    )
+    command.add_argument(
+        "--context",
+        type=_positive_int,
+        default=DEFAULT_CONTEXT,
+        help=f"context length in tokens (default {DEFAULT_CONTEXT})",
+    )
+    command.add_argument(
+        "--kv-quant", default=DEFAULT_KV_QUANT, help=f"KV cache type (default {DEFAULT_KV_QUANT})"
+    )
+    command.add_argument("--hardware", metavar="HW", help="a device id or a hardware YAML file")
+    command.add_argument(
+        "--host",
+        metavar="HW",
+        help="the system RAM behind a discrete GPU, for offload "
+        "(default: a desktop with dual-channel DDR5-5600)",
+    )
+    command.add_argument("--data", type=Path, help="the dataset folder (default: bundled)")
+    command.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def _add_from_hf(commands: Any) -> None:
+    command = commands.add_parser(
+        "from-hf",
+        help="a model entry from a Hugging Face config.json",
+        description="Print a model entry derived from a config.json, counts marked derived.",
+    )
+    command.add_argument("config", type=Path, metavar="CONFIG_JSON")
+    command.add_argument("--id", dest="model_id", help="the entry's id (default: from the repo)")
+    command.add_argument("--name", help="the model's name (default: from the repo)")
+    command.add_argument("--family", help="the family id (default: the config's model_type)")
+    command.add_argument(
+        "--repo", help="the Hugging Face repo, OWNER/NAME (default: the config's _name_or_path)"
+    )
+    command.add_argument("--released", help="release date, YYYY-MM-DD")
+    command.add_argument("--license", dest="license_name", help="licence (SPDX id or name)")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+class UsageError(Exception):
+    """The command line names something that does not exist; exit 2."""
+
+
+def _closest(word: str, options: list[str]) -> str:
+    close = difflib.get_close_matches(word, options, n=3, cutoff=0.4)
+    return f" (closest: {', '.join(close)})" if close else ""
+
+
+def _resolve_quant(dataset: Dataset, quant_id: str, *, kv: bool = False) -> Quantization:
+    quantizations = {quant.id.lower(): quant for quant in dataset.quantizations}
+    quant = quantizations.get(quant_id.lower())
+    if quant is None or (kv and not quant.kv_cache):
+        options = [q.id for q in dataset.quantizations if q.kv_cache or not kv]
+        what = "KV cache type" if kv else "quantization"
+        raise UsageError(f"unknown {what} '{quant_id}'; one of: {', '.join(options)}")
+    return quant
+
+
+def _resolve_model(dataset: Dataset, reference: str) -> Model:
+    path = Path(reference)
+    if path.suffix == ".json" and path.is_file():
+        return _model_from_config(path)
+    if path.suffix in (".yaml", ".yml") and path.is_file():
+        model, problems = load_entry_file(path, "model", dataset)
+        if model is None:
+            raise DatasetError(problems)
+        return model  # type: ignore[no-any-return]
+    if reference in dataset.ids("models"):
+        return dataset.model(reference)
+    raise UsageError(
+        f"no model '{reference}' in the dataset, and no such file"
+        + _closest(reference, dataset.ids("models"))
+    )
+
+
+def _resolve_hardware(dataset: Dataset, reference: str) -> Hardware:
+    path = Path(reference)
+    if path.suffix in (".yaml", ".yml") and path.is_file():
+        device, problems = load_entry_file(path, "hardware", dataset)
+        if device is None:
+            raise DatasetError(problems)
+        return device  # type: ignore[no-any-return]
+    if reference in dataset.ids("hardware"):
+        return dataset.device(reference)
+    raise UsageError(
+        f"no device '{reference}' in the dataset, and no such file"
+        + _closest(reference, dataset.ids("hardware"))
+    )
+
+
+def _read_config(path: Path) -> dict[str, Any]:
+    try:
+        config = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise UsageError(f"cannot read {path}: {error}") from None
+    except json.JSONDecodeError as error:
+        raise UsageError(
+            f"{path}:{error.lineno}:{error.colno}: invalid JSON: {error.msg}"
+        ) from None
+    if not isinstance(config, dict):
+        raise UsageError(f"{path}: a config.json holds one JSON object")
+    return config
+
+
+def _model_from_config(path: Path) -> Model:
+    return model_from_config(_read_config(path), path.stem, str(path))
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -76,14 +217,115 @@ def _validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _estimate(args: argparse.Namespace) -> int:
+    dataset = load_dataset(args.data)
+    model = _resolve_model(dataset, args.model)
+    quant = _resolve_quant(dataset, args.quant)
+    kv_quant = _resolve_quant(dataset, args.kv_quant, kv=True)
+    device = _resolve_hardware(dataset, args.hardware) if args.hardware else None
+    host = _resolve_hardware(dataset, args.host) if args.host else default_host(dataset)
+    if host is not None and host.kind != "cpu":
+        raise UsageError(f"--host must be a CPU with system RAM; '{host.id}' is a {host.kind}")
+    result = estimate(dataset, model, quant, args.context, kv_quant, device, host)
+    if args.json:
+        print(json.dumps(result.as_json(), indent=2))
+    else:
+        print(_describe(result))
+    return EXIT_OK
+
+
+def _gib(value: int | None) -> str:
+    return "–" if value is None else f"{value / 2**30:.2f} GiB"
+
+
+def _describe(result: Estimate) -> str:
+    data = result.as_json()
+    memory = data["memory"]
+    lines = [
+        f"{result.plan.model.name} at {data['quant']}, {data['context']:,} tokens of context "
+        f"(KV cache {data['kv_quant']}); sizes in GiB (2^30 bytes), estimates:",
+        f"  weights       {_gib(memory['weights_bytes'])}",
+        f"  KV cache      {_gib(memory['kv_cache_bytes'])}",
+        f"  overhead      {_gib(memory['overhead_bytes'])}",
+        f"  total         {_gib(memory['total_bytes'])}",
+    ]
+    if data["hardware"] is not None:
+        device = result.plan.device
+        assert device is not None
+        lines.append(
+            f"on {device.name}: {data['fit']}"
+            + (f", offloading {data['offload']}" if data["offload"] else "")
+            + f" (usable {_gib(memory['usable_bytes'])})"
+        )
+        bound = data["decode_tokens_per_s_bound"]
+        if data["decode_tokens_per_s"] is not None:
+            low, high = data["decode_tokens_per_s_range"]
+            lines.append(
+                f"  decode        ~{data['decode_tokens_per_s']:g} tokens/s "
+                f"(range {low:g}–{high:g}; bound {bound:g} from {data['decode_bound_by']})"
+            )
+        elif bound is not None:
+            lines.append(f"  decode        at most {bound:g} tokens/s ({data['decode_bound_by']})")
+        if data["prefill_tokens_per_s"] is not None:
+            lines.append(f"  prefill       ~{data['prefill_tokens_per_s']:g} tokens/s")
+    return "\n".join(lines)
+
+
+def _from_hf(args: argparse.Namespace) -> int:
+    config = _read_config(args.config)
+    repo = args.repo or str(config.get("_name_or_path") or "")
+    if repo.count("/") != 1 or repo.startswith(("/", ".")):
+        raise UsageError(
+            "the config names no Hugging Face repo; give --repo OWNER/NAME so the entry can "
+            "cite its config.json"
+        )
+    name = args.name or repo.split("/")[1]
+    model_id = args.model_id or name.lower().replace("_", "-")
+    missing = [
+        flag
+        for flag, value in (("--released", args.released), ("--license", args.license_name))
+        if not value
+    ]
+    if missing:
+        raise UsageError(
+            f"config.json does not say {' or '.join(missing)}; give them from the model card"
+        )
+    family = args.family or str(config.get("model_type", "")).replace("_", "-")
+    entry = model_entry(
+        config,
+        model_id=model_id,
+        name=name,
+        family=family,
+        repo=repo,
+        released=args.released,
+        license_name=args.license_name,
+    )
+    schema_line = (
+        "# yaml-language-server: $schema=../../../plugin/paramatlas/schemas/model.schema.json"
+    )
+    print(schema_line)
+    print(yaml.safe_dump(entry, sort_keys=False, allow_unicode=True, width=100), end="")
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
-    handlers = {"validate": _validate}
+    handlers = {"validate": _validate, "estimate": _estimate, "from-hf": _from_hf}
     try:
         return handlers[args.command](args)
+    except UsageError as error:
+        sys.stderr.write(f"paramatlas {args.command}: {error}\n")
+        return EXIT_USAGE
+    except ConfigError as error:
+        sys.stderr.write(f"paramatlas {args.command}: {error}\n")
+        return EXIT_PROBLEMS
+    except DatasetError as error:
+        for problem in error.problems:
+            sys.stderr.write(problem.format() + "\n")
+        return EXIT_PROBLEMS
     except KeyboardInterrupt:
         return 130

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from . import build
 from .problems import DatasetError, Problem, errors_in
@@ -161,3 +162,26 @@ def _assemble(root: Path, documents: Documents) -> Dataset:
         glossary=tuple(sorted(glossary, key=lambda t: t.id)),
         measurements=tuple(measurements),
     )
+
+
+def load_entry_file(path: Path, kind: str, dataset: Dataset) -> tuple[Any, list[Problem]]:
+    """Read one model or hardware file from outside the dataset, checked like one inside it.
+
+    Returns the record (None on errors) and the problems. Its family, if it is one the dataset
+    knows, gives the model its vendor.
+    """
+    display = _display_path(path.parent, path)
+    document, problems = read_yaml(path, display)
+    if document is None:
+        return None, problems
+    problems += schema_problems(document, kind)
+    if errors_in(problems):
+        return None, problems
+    problems += check_documents({kind: [document]})
+    if errors_in(problems):
+        return None, problems
+    if kind == "hardware":
+        return build.hardware(document.value, display), problems
+    family = next((f for f in dataset.families if f.id == document.value["family"]), None)
+    vendor = family.vendor if family else document.value["family"]
+    return build.model(document.value, display, vendor), problems

@@ -250,9 +250,12 @@ class Measurement:
     note: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Dataset:
-    """The whole validated dataset, every collection sorted by id."""
+    """The whole validated dataset, every collection sorted by id.
+
+    Compared and hashed by identity, so per-dataset results (calibration) can be cached cheaply.
+    """
 
     root: str
     models: tuple[Model, ...]

@@ -75,8 +75,10 @@ def _ids_match_files(by_kind: Documents) -> Iterator[Problem]:
                     f"rename the file to {document.value['id']}.yaml or change the id",
                 )
     for document in by_kind.get("model", []):
-        folder = PurePath(document.path).parent.name
-        if document.value["family"] != folder:
+        parent = PurePath(document.path).parent
+        folder = parent.name
+        # A file given on its own (paramatlas estimate path.yaml) need not sit in a family folder.
+        if parent.parent.name == "models" and document.value["family"] != folder:
             yield _problem(
                 document,
                 ("family",),
