@@ -1,0 +1,141 @@
+"""Weights, KV cache and overhead in bytes, against hand-computed values and known pitfalls."""
+
+from __future__ import annotations
+
+import pytest
+
+from paramatlas import load_dataset
+from paramatlas.data.records import Dataset, Quantization
+from paramatlas.estimate.memory import kv_cache_bytes, overhead_bytes, weight_bytes
+from tests.estimate.tiny import TINY_MOE, tiny_architecture, tiny_model
+
+
+@pytest.fixture(scope="module")
+def dataset() -> Dataset:
+    return load_dataset()
+
+
+@pytest.fixture(scope="module")
+def quants(dataset: Dataset) -> dict[str, Quantization]:
+    return {quant.id: quant for quant in dataset.quantizations}
+
+
+def test_weights_at_q8_0(quants: dict[str, Quantization]) -> None:
+    weights = weight_bytes(tiny_model(tiny_architecture()), quants["Q8_0"], quants)
+    # 86848 parameters at 8.5 bits
+    assert weights.total == pytest.approx(86848 * 8.5 / 8, abs=2)
+    assert weights.embedding == 6400 * 8.5 / 8
+    assert weights.read_per_token == weights.total - weights.embedding
+
+
+def test_mxfp4_quantizes_experts_only(quants: dict[str, Quantization]) -> None:
+    weights = weight_bytes(tiny_model(tiny_architecture(**TINY_MOE)), quants["MXFP4"], quants)
+    assert weights.routed_experts == 49152 * 4.25 / 8
+    assert weights.active_routed_experts == 24576 * 4.25 / 8
+    assert weights.embedding == 6400 * 2  # the rest stays in the checkpoint's BF16
+    assert weights.dense == (99648 - 6400 - 49152) * 2
+
+
+def test_q4_k_m_is_not_four_bits(quants: dict[str, Quantization]) -> None:
+    """A known calculator mistake: Q4_K_M is a mix averaging about 4.9 bits, not 4.0 or 4.5."""
+    assert 4.8 <= quants["Q4_K_M"].bits_per_weight <= 4.9
+
+
+def test_kv_cache_gqa_by_hand(quants: dict[str, Quantization]) -> None:
+    arch = tiny_architecture()
+    # K and V, 2 KV heads of 16, 2 layers, 1000 tokens, 2 bytes
+    assert kv_cache_bytes(arch, 1000, quants["F16"]) == 2 * 2 * 16 * 2 * 1000 * 2
+    # q8_0 stores 8.5 bits per element
+    assert kv_cache_bytes(arch, 1000, quants["Q8_0"]) == 128000 * 1.0625
+
+
+def test_kv_cache_sliding_window_layers_stop_at_the_window(quants: dict[str, Quantization]) -> None:
+    half = tiny_architecture(attention={"sliding_window": 100, "layer_pattern": "1:1"})
+    assert kv_cache_bytes(half, 1000, quants["F16"]) == (64 * 1000 + 64 * 100) * 2
+    every = tiny_architecture(attention={"sliding_window": 100})
+    assert kv_cache_bytes(every, 1000, quants["F16"]) == 2 * 64 * 100 * 2
+
+
+def test_kv_shared_layers_and_k_equals_v(quants: dict[str, Quantization]) -> None:
+    shared = tiny_architecture(attention={"kv_shared_layers": 1})
+    assert kv_cache_bytes(shared, 1000, quants["F16"]) == 64 * 1000 * 2
+    k_is_v = tiny_architecture(
+        attention={
+            "sliding_window": 100,
+            "layer_pattern": "1:1",
+            "global_layers": {"kv_heads": 1, "head_dim": 32, "k_equals_v": True},
+        }
+    )
+    assert kv_cache_bytes(k_is_v, 1000, quants["F16"]) == (32 * 1000 + 64 * 100) * 2
+
+
+def test_kv_cache_of_latent_attention_is_the_latent(quants: dict[str, Quantization]) -> None:
+    mla = {
+        "kind": "mla",
+        "heads": 2,
+        "mla": {
+            "q_lora_rank": 8,
+            "kv_lora_rank": 4,
+            "qk_nope_head_dim": 6,
+            "qk_rope_head_dim": 2,
+            "v_head_dim": 5,
+        },
+    }
+    arch = tiny_architecture(attention=mla)
+    assert kv_cache_bytes(arch, 1000, quants["F16"]) == (4 + 2) * 2 * 1000 * 2
+
+
+def test_linear_attention_layers_hold_a_fixed_state(quants: dict[str, Quantization]) -> None:
+    arch = tiny_architecture(
+        layers=4,
+        linear_attention={
+            "kind": "gated-deltanet",
+            "layer_pattern": "3:1",
+            "key_heads": 2,
+            "value_heads": 4,
+            "key_head_dim": 8,
+            "value_head_dim": 8,
+            "conv_kernel": 4,
+        },
+    )
+    # 3 linear layers: state 4*8*8 plus a conv window of (2*16 + 32) * 3, in F32
+    state = 3 * (256 + 64 * 3) * 4
+    assert kv_cache_bytes(arch, 10, quants["F16"]) == 64 * 10 * 2 + state
+    assert kv_cache_bytes(arch, 10_000, quants["F16"]) == 64 * 10_000 * 2 + state
+
+
+def test_overhead_grows_with_context() -> None:
+    arch = tiny_architecture()
+    assert overhead_bytes(arch, 100_000) > overhead_bytes(arch, 1000) > 300 * 2**20
+
+
+# -- the real dataset: the mistakes other calculators make ----------------------------------
+
+
+def test_llama_kv_cache_uses_kv_heads_not_hidden_size(
+    dataset: Dataset, quants: dict[str, Quantization]
+) -> None:
+    arch = dataset.model("llama-3.1-8b").architecture
+    # 32 layers * 2 (K, V) * 8 KV heads * 128 * 2 bytes * 8192 tokens = 1 GiB; hidden-size
+    # sizing (4096 wide) would say 4 GiB.
+    assert kv_cache_bytes(arch, 8192, quants["F16"]) == 2**30
+
+
+def test_gemma_3_sliding_window_layers_are_not_sized_at_full_context(
+    dataset: Dataset, quants: dict[str, Quantization]
+) -> None:
+    arch = dataset.model("gemma-3-27b").architecture
+    context = 131072
+    actual = kv_cache_bytes(arch, context, quants["F16"])
+    naive = arch.layers * 2 * arch.attention.kv_heads * arch.attention.head_dim * 2 * context
+    # 10 global layers at full context, 52 local layers at 1024 tokens
+    assert actual == (10 * context + 52 * 1024) * 2 * 16 * 128 * 2
+    assert naive / actual == pytest.approx(62 / (10 + 52 * 1024 / context))  # about 6x
+
+
+def test_deepseek_v3_caches_the_latent_not_full_k_and_v(
+    dataset: Dataset, quants: dict[str, Quantization]
+) -> None:
+    arch = dataset.model("deepseek-v3").architecture
+    # 61 layers * (512 + 64) * 2 bytes per token
+    assert kv_cache_bytes(arch, 1, quants["F16"]) == 61 * 576 * 2

@@ -1,0 +1,101 @@
+"""Parameter counts from hyperparameters, checked against sums worked out by hand."""
+
+from __future__ import annotations
+
+from paramatlas.estimate.parameters import active_variants, count_parameters, pattern_split
+from tests.estimate.tiny import TINY_MOE, tiny_architecture
+
+
+def test_dense_gqa_model_by_hand() -> None:
+    counts = count_parameters(tiny_architecture())
+    # embedding 100*64; head the same (untied); attention per layer: Q 64*4*16, K and V 2*64*2*16,
+    # O 4*16*64 = 12288; gated FFN 3*64*128 = 24576; norms 2*64 per layer plus a final 64.
+    assert counts.embedding == 6400
+    assert counts.head == 6400
+    assert counts.attention == 2 * 12288
+    assert counts.dense_ffn == 2 * 24576
+    assert counts.norms == 320
+    assert counts.total == counts.effective == counts.active == 86848
+
+
+def test_tied_head_and_biases() -> None:
+    counts = count_parameters(
+        tiny_architecture(tie_word_embeddings=True, attention={"qkv_bias": True, "qk_norm": True})
+    )
+    assert counts.head == 0
+    # biases: Q 4*16 + K, V 2*2*16 = 128; QK norm: 2*16 = 32, per layer
+    assert counts.attention == 2 * (12288 + 128 + 32)
+
+
+def test_moe_with_shared_expert_by_hand() -> None:
+    counts = count_parameters(tiny_architecture(**TINY_MOE))
+    # one expert: 3*64*32 = 6144; 4 routed, 2 per token, 1 shared, router 64*4, 2 layers
+    assert counts.routed_experts == 2 * 4 * 6144
+    assert counts.routed_experts_active == 2 * 2 * 6144
+    assert counts.shared_experts == 2 * 6144
+    assert counts.router == 2 * 256
+    assert counts.dense_ffn == 0
+    assert counts.total == 99648
+    assert counts.active == 99648 - 49152 + 24576
+    assert active_variants(counts) == {
+        "with input embedding and output head": 75072,
+        "without the input embedding": 75072 - 6400,
+        "without input embedding and output head": 75072 - 12800,
+    }
+
+
+def test_dense_first_and_interleaved_moe_layers() -> None:
+    moe = {**TINY_MOE, "layers": 4, "ffn": {"intermediate_size": 128}}
+    first_dense = count_parameters(tiny_architecture(**moe | {"experts": {"dense_layers": 1}}))
+    assert first_dense.dense_ffn == 24576  # one dense layer
+    assert first_dense.routed_experts == 3 * 4 * 6144  # three MoE layers
+    interleaved = count_parameters(
+        tiny_architecture(**moe | {"experts": {"moe_layer_interval": 2}})
+    )
+    assert interleaved.dense_ffn == 2 * 24576
+    assert interleaved.routed_experts == 2 * 4 * 6144
+
+
+def test_latent_attention_by_hand() -> None:
+    mla = {
+        "kind": "mla",
+        "heads": 2,
+        "mla": {
+            "q_lora_rank": 8,
+            "kv_lora_rank": 4,
+            "qk_nope_head_dim": 6,
+            "qk_rope_head_dim": 2,
+            "v_head_dim": 5,
+        },
+    }
+    counts = count_parameters(tiny_architecture(attention=mla))
+    # Q: 64*8 + 8 (norm) + 8*2*(6+2); KV down: 64*(4+2) + 4; KV up: 4*2*(6+5); O: 2*5*64
+    assert counts.attention == 2 * (648 + 388 + 88 + 640)
+
+
+def test_per_layer_embeddings_count_toward_total_not_effective() -> None:
+    counts = count_parameters(tiny_architecture(per_layer_embeddings={"dim": 8}))
+    assert counts.ple_tables == 100 * 2 * 8
+    # per layer: gate 64*8 and projection 8*64 and a norm of 64; model projection 64*(2*8) + 8
+    assert counts.ple_projections == 2 * (1024 + 64) + 1024 + 8
+    assert counts.total - counts.effective == 1600
+    assert counts.active == counts.effective
+
+
+def test_global_layers_with_shared_k_and_v() -> None:
+    attention = {
+        "sliding_window": 32,
+        "layer_pattern": "1:1",
+        "global_layers": {"kv_heads": 1, "head_dim": 32, "k_equals_v": True},
+    }
+    counts = count_parameters(tiny_architecture(attention=attention))
+    local = 12288
+    # global: Q 64*4*32, one K=V projection 64*1*32, O 4*32*64
+    assert counts.attention == local + (8192 + 2048 + 8192)
+
+
+def test_pattern_split_puts_the_second_kind_last_in_each_group() -> None:
+    assert pattern_split(62, (5, 1)) == (52, 10)  # Gemma 3 27B: 52 local, 10 global
+    assert pattern_split(35, (4, 1)) == (28, 7)
+    assert pattern_split(48, (3, 1)) == (36, 12)  # Qwen3-Next: 36 linear, 12 full
+    assert pattern_split(5, (5, 1)) == (5, 0)
