@@ -7,7 +7,6 @@ wrongly. Errors never show a traceback; they say what is wrong and what to do.
 from __future__ import annotations
 
 import argparse
-import difflib
 import json
 import sys
 from collections.abc import Sequence
@@ -20,6 +19,7 @@ from . import __version__
 from .data.dataset import bundled_data_dir, check_dataset, load_dataset, load_entry_file
 from .data.problems import DatasetError, Severity
 from .data.records import Dataset, Hardware, Model, Quantization
+from .data.suggest import closest
 from .estimate.from_hf import ConfigError, model_entry, model_from_config
 from .estimate.plan import DEFAULT_CONTEXT, DEFAULT_KV_QUANT, DEFAULT_QUANT, default_host
 from .estimate.report import Estimate, estimate
@@ -130,7 +130,7 @@ class UsageError(Exception):
 
 
 def _closest(word: str, options: list[str]) -> str:
-    close = difflib.get_close_matches(word, options, n=3, cutoff=0.4)
+    close = closest(word, options)
     return f" (closest: {', '.join(close)})" if close else ""
 
 

@@ -6,7 +6,6 @@ Each rule reads schema-valid documents and returns problems placed at the value 
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Iterator
 from pathlib import PurePath
@@ -16,6 +15,7 @@ from ..estimate.parameters import active_variants, count_parameters
 from . import build
 from .names import read_name
 from .problems import Problem, Severity
+from .suggest import closest
 from .yaml_source import JsonPath, YamlDocument
 
 # Relative tolerances. Exact figures must agree to rounding; "~" figures to their rounding.
@@ -56,7 +56,7 @@ def _problem(
 
 
 def _closest(word: str, options: list[str]) -> str:
-    close = difflib.get_close_matches(word, options, n=3, cutoff=0.5)
+    close = closest(word, options)
     return f"closest: {', '.join(close)}" if close else ""
 
 

@@ -1,0 +1,188 @@
+"""`paramatlas estimate` and `paramatlas from-hf` as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import yaml
+
+from paramatlas import load_dataset
+from paramatlas.estimate.parameters import count_parameters
+from tests.cli.runner import ROOT, run_cli
+
+JSON_KEYS = {
+    "model",
+    "quant",
+    "context",
+    "hardware",
+    "memory",
+    "fit",
+    "offload",
+    "decode_tokens_per_s",
+    "decode_tokens_per_s_bound",
+    "prefill_tokens_per_s",
+}
+MEMORY_KEYS = {
+    "weights_bytes",
+    "kv_cache_bytes",
+    "overhead_bytes",
+    "total_bytes",
+    "accelerator_bytes",
+    "host_bytes",
+}
+
+
+def _estimate_json(*args: str) -> dict:  # type: ignore[type-arg]
+    result = run_cli("estimate", *args, "--json")
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)  # type: ignore[no-any-return]
+
+
+def test_json_contract_and_hand_checked_values() -> None:
+    data = _estimate_json(
+        "llama-3.1-8b", "--quant", "Q8_0", "--context", "8192", "--hardware", "rtx-4090"
+    )
+    assert set(data) >= JSON_KEYS
+    assert set(data["memory"]) >= MEMORY_KEYS
+    assert all(isinstance(data["memory"][key], int) for key in MEMORY_KEYS)
+    params = count_parameters(load_dataset().model("llama-3.1-8b").architecture).total
+    assert data["memory"]["weights_bytes"] == round(params * 8.5 / 8)
+    assert data["memory"]["kv_cache_bytes"] == 2**30  # 32 layers * 2 * 8 * 128 * 2 B * 8192
+    assert data["fit"] == "fits"
+    assert data["offload"] is None
+    memory = data["memory"]
+    assert memory["total_bytes"] == (
+        memory["weights_bytes"] + memory["kv_cache_bytes"] + memory["overhead_bytes"]
+    )
+    assert data["decode_tokens_per_s_bound"] > 0
+
+
+def test_without_hardware_fit_is_null() -> None:
+    data = _estimate_json("qwen3-30b-a3b")
+    assert data["hardware"] is None
+    assert data["fit"] is None
+    assert data["decode_tokens_per_s"] is None
+
+
+def test_moe_offloads_experts_on_a_small_gpu() -> None:
+    data = _estimate_json("qwen3-30b-a3b", "--hardware", "rtx-4060-ti-16gb")
+    assert data["fit"] == "offload"
+    assert "routed experts" in data["offload"]
+    assert data["memory"]["host_bytes"] > 0
+
+
+def test_files_instead_of_ids(tmp_path: Path) -> None:
+    model = tmp_path / "my-model.yaml"
+    text = (ROOT / "data/models/qwen3/qwen3-8b.yaml").read_text()
+    model.write_text(text.replace("id: qwen3-8b", "id: my-model"))
+    device = tmp_path / "rtx-4090.yaml"
+    shutil.copy(ROOT / "data/hardware/nvidia/rtx-4090.yaml", device)
+    from_files = _estimate_json(str(model), "--hardware", str(device))
+    from_ids = _estimate_json("qwen3-8b", "--hardware", "rtx-4090")
+    assert from_files["memory"] == from_ids["memory"]
+    assert from_files["model"] == "my-model"
+
+
+def test_broken_model_file_reports_its_line(tmp_path: Path) -> None:
+    model = tmp_path / "broken.yaml"
+    text = (ROOT / "data/models/qwen3/qwen3-8b.yaml").read_text()
+    model.write_text(text.replace("id: qwen3-8b", "id: broken").replace("layers: 36", "layers: x"))
+    result = run_cli("estimate", model)
+    assert result.returncode == 1
+    assert f"{model.name}:" in result.stderr
+    assert "architecture.layers" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_unknown_names_exit_2_with_suggestions() -> None:
+    result = run_cli("estimate", "qwen3-30b")
+    assert result.returncode == 2
+    assert "closest: qwen3-30b-a3b" in result.stderr
+    result = run_cli("estimate", "qwen3-8b", "--hardware", "rtx4090")
+    assert result.returncode == 2
+    assert "rtx-4090" in result.stderr
+    result = run_cli("estimate", "qwen3-8b", "--kv-quant", "Q4_K_M")
+    assert result.returncode == 2
+    assert "unknown KV cache type" in result.stderr
+    result = run_cli("estimate", "qwen3-8b", "--context", "0")
+    assert result.returncode == 2
+    for output in (result.stderr,):
+        assert "Traceback" not in output
+
+
+def test_text_output_states_its_units() -> None:
+    result = run_cli("estimate", "gemma-4-26b-a4b", "--hardware", "rtx-4060-ti-16gb")
+    assert result.returncode == 0
+    assert "GiB (2^30 bytes)" in result.stdout
+    assert "on NVIDIA GeForce RTX 4060 Ti" in result.stdout
+
+
+def test_from_hf_needs_what_config_json_cannot_say(tmp_path: Path) -> None:
+    config = tmp_path / "config.json"
+    config.write_text(json.dumps({"model_type": "llama", "hidden_size": 64}))
+    result = run_cli("from-hf", config)
+    assert result.returncode == 2
+    assert "--repo" in result.stderr
+
+
+def test_from_hf_names_a_missing_key(tmp_path: Path) -> None:
+    config = tmp_path / "config.json"
+    config.write_text(
+        json.dumps(
+            {
+                "_name_or_path": "org/model",
+                "model_type": "llama",
+                "hidden_size": 64,
+                "num_attention_heads": 4,
+            }
+        )
+    )
+    result = run_cli("from-hf", config, "--released", "2026-01-01", "--license", "MIT")
+    assert result.returncode == 1
+    assert "'num_hidden_layers'" in result.stderr
+
+
+def test_from_hf_entry_validates(tmp_path: Path) -> None:
+    config = {
+        "_name_or_path": "example/Tiny-MoE",
+        "model_type": "qwen3_moe",
+        "hidden_size": 256,
+        "num_attention_heads": 4,
+        "num_key_value_heads": 2,
+        "head_dim": 64,
+        "num_hidden_layers": 4,
+        "vocab_size": 1000,
+        "intermediate_size": 512,
+        "moe_intermediate_size": 128,
+        "num_experts": 8,
+        "num_experts_per_tok": 2,
+        "max_position_embeddings": 4096,
+        "tie_word_embeddings": False,
+    }
+    path = tmp_path / "config.json"
+    path.write_text(json.dumps(config))
+    result = run_cli(
+        "from-hf",
+        path,
+        "--family",
+        "qwen3",
+        "--released",
+        "2026-01-01",
+        "--license",
+        "Apache-2.0",
+        "--id",
+        "tiny-moe",
+        "--name",
+        "Tiny-MoE",
+    )
+    assert result.returncode == 0, result.stderr
+    entry = yaml.safe_load(result.stdout)
+    assert entry["parameters"]["total"]["status"] == "derived"
+    assert entry["architecture"]["experts"]["routed"] == 8
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "tests/fixtures/minimal", data)
+    (data / "models/qwen3/tiny-moe.yaml").write_text(result.stdout)
+    check = run_cli("validate", "--quiet", data)
+    assert check.returncode == 0, check.stderr
