@@ -1,49 +1,125 @@
 """The MkDocs adapter: configuration and build events, nothing else.
 
-The dataset is loaded and validated once per build, before any page is read, so a broken data
-file stops the build with every problem listed and nothing half-built.
+Phases, in event order:
+* `on_config` loads and validates the dataset once per build (cached across `mkdocs serve`
+  rebuilds while no data file changes). A broken file stops the build with every problem listed,
+  before anything is written;
+* `on_files` renders the pages and JSON files and adds them as virtual files, unless the site
+  has its own file at that path;
+* `on_page_markdown` appends the glossary's abbreviations so tooltips work on every page;
+* `on_serve` watches the data folder.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+from importlib import resources
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
 
-from .data.dataset import bundled_data_dir, check_dataset
+from .data.dataset import bundled_data_dir, check_dataset, data_files
 from .data.problems import Severity
 from .data.records import Dataset
+from .render.abbreviations import abbreviation_block
+from .render.pages import Site, SiteOptions
 
 log = get_plugin_logger(__name__)
+ASSETS = ("paramatlas.css", "paramatlas.js")
+ASSET_DIR = "assets/paramatlas"
 
 
 class ParamatlasConfig(Config):
     data_dir = config_options.Optional(config_options.Dir(exists=True))
     """The dataset folder; default: the dataset bundled with the package."""
+    templates_dir = config_options.Optional(config_options.Dir(exists=True))
+    """A folder of templates that replace the package's (same file names)."""
+    edit_url = config_options.Optional(config_options.Type(str))
+    """Base URL for "edit this file" links to data files; default: repo_url/edit/main/data."""
+    abbreviations = config_options.Type(bool, default=True)
+    """Append the glossary's abbreviations to every page, for tooltips."""
 
 
 class ParamatlasPlugin(BasePlugin[ParamatlasConfig]):
     def __init__(self) -> None:
         self.dataset: Dataset | None = None
+        self._signature: tuple[tuple[str, float], ...] | None = None
+        self._abbreviations = ""
 
     def data_root(self) -> Path:
         configured = self.config.data_dir
         return Path(configured) if configured else bundled_data_dir()
 
+    def _signature_of(self, root: Path) -> tuple[tuple[str, float], ...]:
+        return tuple((str(path), path.stat().st_mtime) for path in data_files(root))
+
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = self.data_root()
-        dataset, problems = check_dataset(root)
-        for problem in problems:
-            if problem.severity is Severity.WARNING:
-                log.info(problem.format())
-        if dataset is None:
-            errors = [p.format() for p in problems if p.severity is Severity.ERROR]
-            raise PluginError(
-                f"the dataset in {root} has {len(errors)} error(s):\n" + "\n".join(errors)
-            )
-        self.dataset = dataset
+        signature = self._signature_of(root)
+        if self.dataset is None or signature != self._signature:
+            dataset, problems = check_dataset(root)
+            for problem in problems:
+                if problem.severity is Severity.WARNING:
+                    log.info(problem.format())
+            if dataset is None:
+                errors = [p.format() for p in problems if p.severity is Severity.ERROR]
+                raise PluginError(
+                    f"the dataset in {root} has {len(errors)} error(s):\n" + "\n".join(errors)
+                )
+            self.dataset, self._signature = dataset, signature
+        self._abbreviations = abbreviation_block(self.dataset) if self.config.abbreviations else ""
+        for asset in ASSETS:
+            target = config.extra_css if asset.endswith(".css") else config.extra_javascript
+            path = f"{ASSET_DIR}/{asset}"
+            if path not in [str(item) for item in target]:
+                target.append(path)  # type: ignore[arg-type]
         return config
+
+    def _edit_url(self, config: MkDocsConfig) -> str | None:
+        if self.config.edit_url:
+            return self.config.edit_url
+        if config.repo_url and not self.config.data_dir:
+            return None  # the bundled dataset is not in this site's repository
+        if config.repo_url and self.config.data_dir:
+            return f"{config.repo_url.rstrip('/')}/edit/main/{self.config.data_dir.strip('/')}"
+        return None
+
+    # Run after other plugins have collected the site's own files, so a site file always wins.
+    @event_priority(-50)
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        assert self.dataset is not None
+        options = SiteOptions(
+            override_dir=Path(self.config.templates_dir) if self.config.templates_dir else None,
+            edit_url_base=self._edit_url(config),
+        )
+        site = Site(self.dataset, options)
+        generated: dict[str, str | bytes] = {**site.pages(), **site.api_files()}
+        for asset in ASSETS:
+            text = (resources.files("paramatlas") / "assets" / asset).read_text("utf-8")
+            generated[f"{ASSET_DIR}/{asset}"] = text
+        for src_uri, content in sorted(generated.items()):
+            if files.get_file_from_path(src_uri) is not None:
+                log.info(f"{src_uri}: the site's own file replaces the generated one")
+                continue
+            files.append(File.generated(config, src_uri, content=content))
+        return files
+
+    def on_page_markdown(
+        self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        if not self._abbreviations:
+            return markdown
+        return f"{markdown}\n\n{self._abbreviations}\n"
+
+    def on_serve(
+        self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any
+    ) -> LiveReloadServer:
+        server.watch(str(self.data_root()))
+        return server
