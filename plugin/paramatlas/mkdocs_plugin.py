@@ -12,10 +12,10 @@ Phases, in event order:
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from importlib import resources
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -79,7 +79,7 @@ class ParamatlasPlugin(BasePlugin[ParamatlasConfig]):
             target = config.extra_css if asset.endswith(".css") else config.extra_javascript
             path = f"{ASSET_DIR}/{asset}"
             if path not in [str(item) for item in target]:
-                target.append(path)  # type: ignore[arg-type]
+                target.append(path)
         return config
 
     def _edit_url(self, config: MkDocsConfig) -> str | None:

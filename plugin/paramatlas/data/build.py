@@ -205,6 +205,7 @@ def quantization(data: dict[str, Any]) -> Quantization:
         approximate=data.get("approximate", False),
         applies_to=data["applies_to"],
         kv_cache=data.get("kv_cache", False),
+        other_weights=data.get("other_weights"),
         description=data["description"],
         sources=sources(data["sources"]),
     )

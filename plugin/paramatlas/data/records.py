@@ -219,6 +219,7 @@ class Quantization:
     sources: tuple[Source, ...]
     approximate: bool = False
     kv_cache: bool = False
+    other_weights: str | None = None
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import Any
 
 from ..estimate.parameters import active_variants, count_parameters
@@ -190,6 +190,15 @@ def _references(by_kind: Documents) -> Iterator[Problem]:
                 f"unknown quantization '{precision}'",
                 _closest(precision, quantizations) or "see quantizations.yaml",
             )
+    for document, path, entry in _entries(by_kind, "quantizations", "quantizations"):
+        other = entry.get("other_weights")
+        if other is not None and other not in quantizations:
+            yield _problem(
+                document,
+                (*path, "other_weights"),
+                f"unknown quantization '{other}'",
+                _closest(other, quantizations),
+            )
     for document in by_kind.get("glossary", []):
         data = document.value
         example_model = data.get("example_model")
@@ -226,8 +235,14 @@ def _measurement_references(by_kind: Documents) -> Iterator[Problem]:
         "hardware": [entry["id"] for _, _, entry in _entries(by_kind, "hardware", "")],
         "quant": [e["id"] for _, _, e in _entries(by_kind, "quantizations", "quantizations")],
     }
+    # An entry whose own file failed validation is reported there; a measurement naming it is
+    # not reported again as an unknown reference.
+    on_disk = {"model": "models/*/{}.yaml", "hardware": "hardware/*/{}.yaml"}
     for document, path, entry in _entries(by_kind, "measurements", "measurements"):
+        root = Path(document.path).parent
         for key, known in collections.items():
+            if key in on_disk and any(root.glob(on_disk[key].format(entry[key]))):
+                continue
             if known and entry[key] not in known:
                 yield _problem(
                     document,

@@ -101,10 +101,12 @@ def calibrate(dataset: Dataset) -> Calibration:
         decode_plan = measurement_plan(dataset, measurement, TG128_CONTEXT)
         prefill_plan = measurement_plan(dataset, measurement, PP512_CONTEXT)
         assert decode_plan.device is not None
+        # A CPU-backend run on an SoC measures its CPU cores, not its GPU: calibrate it as a CPU.
+        kind = "cpu" if measurement.backend == "CPU" else decode_plan.device.kind
         checked.append(
             CheckedMeasurement(
                 measurement,
-                decode_plan.device.kind,
+                kind,
                 decode_plan.decode_tokens_per_s_bound,
                 prefill_peak(prefill_plan),
             )

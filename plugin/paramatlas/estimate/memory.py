@@ -52,6 +52,8 @@ def bits_for_rest(
     """Bits per weight of the tensors a format leaves alone (MXFP4 quantizes experts only)."""
     if quant.applies_to == "all":
         return quant.bits_per_weight
+    if quant.other_weights in quantizations:
+        return quantizations[quant.other_weights].bits_per_weight
     native = quantizations.get(model.native_precision or "")
     if native is not None and native.applies_to == "all":
         return native.bits_per_weight

@@ -17,7 +17,7 @@ def abbreviation_block(dataset: Dataset) -> str:
         abbreviation = term.abbreviation
         if abbreviation is None or len(abbreviation) < MIN_LENGTH:
             continue
-        # The summary is plain text; keep it on one line and free of Markdown/HTML specials.
-        text = " ".join(term.summary.split()).replace("<", "‹").replace(">", "›")
+        # Validation keeps HTML out of summaries; the abbr extension escapes the title it sets.
+        text = " ".join(term.summary.split())
         lines.append(f"*[{abbreviation}]: {term.term}: {text}")
     return "\n".join(lines)

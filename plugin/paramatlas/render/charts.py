@@ -59,8 +59,8 @@ def _svg(height: int, title: str, description: str, body: list[str], chart_id: s
 
 class _LogAxis:
     def __init__(self, low: float, high: float, start: float, end: float) -> None:
-        self.low = math.floor(math.log10(low))
-        self.high = math.ceil(math.log10(high))
+        self.low: float = math.floor(math.log10(low))
+        self.high: float = math.ceil(math.log10(high))
         if self.high == self.low:
             self.high += 1
         self.start, self.end = start, end
@@ -70,7 +70,7 @@ class _LogAxis:
         return self.start + fraction * (self.end - self.start)
 
     def ticks(self) -> list[float]:
-        return [10.0**power for power in range(self.low, self.high + 1)]
+        return [10.0**power for power in range(math.ceil(self.low), math.floor(self.high) + 1)]
 
 
 def total_vs_active(points: Sequence[Point], chart_id: str = "total-vs-active") -> Markup:
@@ -195,8 +195,9 @@ def memory_curves(
     while tick <= top:
         y = y_of(tick)
         body.append(
-            f'<line class="pa-grid" x1="{MARGIN_LEFT}" y1="{y:.1f}" x2="{WIDTH - MARGIN_RIGHT - 70}" '
-            f'y2="{y:.1f}"/><text class="pa-tick" x="{MARGIN_LEFT - 6}" y="{y + 4:.1f}" '
+            f'<line class="pa-grid" x1="{MARGIN_LEFT}" y1="{y:.1f}" '
+            f'x2="{WIDTH - MARGIN_RIGHT - 70}" y2="{y:.1f}"/>'
+            f'<text class="pa-tick" x="{MARGIN_LEFT - 6}" y="{y + 4:.1f}" '
             f'text-anchor="end">{tick:g}</text>'
         )
         tick += step
@@ -223,7 +224,8 @@ def memory_curves(
             f'<path class="pa-line pa-series-{index}" d="{path}"><title>{escape(line.label)}'
             f"</title></path>"
             f'<text class="pa-tick pa-series-label-{index}" x="{x_axis(last_x) + 4:.1f}" '
-            f'y="{y_of(last_y / numbers.GIB) - 6:.1f}" text-anchor="end">{escape(line.label)}</text>'
+            f'y="{y_of(last_y / numbers.GIB) - 6:.1f}" text-anchor="end">'
+            f"{escape(line.label)}</text>"
         )
     body.append(_axis_labels("context length (tokens, log scale)", "memory (GiB)", height))
     description = "; ".join(

@@ -34,8 +34,9 @@ def _parameter_split(site: Site, model: Model) -> Example:
     return {
         "title": model.name,
         "body": f"{_link(model)} stores **{numbers.count(counts.total)}** parameters "
-        f"(total). Leaving out per-layer embedding tables gives **{numbers.count(counts.effective)}**"
-        f" effective, and one token computes with **{numbers.count(counts.active)}** active: "
+        "(total). Leaving out per-layer embedding tables gives "
+        f"**{numbers.count(counts.effective)}** effective, and one token computes with "
+        f"**{numbers.count(counts.active)}** active: "
         f"{share:.0%} of the total. Memory follows the first number, decode speed the last.",
     }
 
@@ -60,8 +61,11 @@ def _expert_split(site: Site, model: Model) -> Example:
     if experts is None:
         return _parameter_split(site, model)
     idle = counts.total.value - counts.active.value
-    shared = f" plus {experts.shared} shared expert{'s' if experts.shared > 1 else ''}" if (
-        experts.shared) else ""
+    shared = (
+        f" plus {experts.shared} shared expert{'s' if experts.shared > 1 else ''}"
+        if (experts.shared)
+        else ""
+    )
     return {
         "title": model.name,
         "body": f"Each MoE layer of {_link(model)} holds {experts.routed} routed experts; the "
@@ -145,8 +149,12 @@ def _quantization(site: Site, model: Model) -> Example:
         if quant is None:
             continue
         plan = site.guide.estimate(model, quant, 4096, None).plan
-        lines.append(f"| {quant.id} | {quant.bits_per_weight:g} | {numbers.gib(plan.weights.total)} |")
-    table = "| Format | Bits per weight | Weights (GiB) |\n| --- | ---: | ---: |\n" + "\n".join(lines)
+        lines.append(
+            f"| {quant.id} | {quant.bits_per_weight:g} | {numbers.gib(plan.weights.total)} |"
+        )
+    table = "| Format | Bits per weight | Weights (GiB) |\n| --- | ---: | ---: |\n" + "\n".join(
+        lines
+    )
     return {"title": f"{model.name}'s weights", "body": f"{_link(model)}:\n\n{table}"}
 
 

@@ -14,6 +14,7 @@ from ..data.records import Dataset, Hardware, Model, Quantization
 from ..estimate.calibration import Calibration, calibrate
 from ..estimate.plan import DEFAULT_KV_QUANT, default_host
 from ..estimate.report import Estimate, estimate
+from . import numbers
 
 GUIDANCE_CONTEXT = 8192
 MEMORY_TABLE_CONTEXTS = (4096, 32768, 131072)
@@ -36,6 +37,15 @@ class Guidance:
         return self.result.plan.placement.fit
 
 
+def decode_text(result: Estimate | None) -> str:
+    """`~42 (30–55)`: the calibrated decode estimate with its range, or a dash."""
+    if result is None or result.decode_tokens_per_s is None or result.decode_range is None:
+        return "—"
+    low, high = result.decode_range
+    estimate_text = numbers.tokens_per_s(result.decode_tokens_per_s)
+    return f"~{estimate_text} ({numbers.speed_range(low, high)})"
+
+
 class Guide:
     """Estimates for one dataset, computed once each and shared by every page that shows them."""
 
@@ -56,7 +66,13 @@ class Guide:
         key = (model.id, quant.id, context, device.id if device else None)
         if key not in self._estimates:
             self._estimates[key] = estimate(
-                self.dataset, model, quant, context, self.kv_quant, device, self.host,
+                self.dataset,
+                model,
+                quant,
+                context,
+                self.kv_quant,
+                device,
+                self.host,
                 self.calibration,
             )
         return self._estimates[key]

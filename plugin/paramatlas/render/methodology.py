@@ -38,8 +38,8 @@ class AccuracyRow:
 def decode_accuracy(calibration: Calibration) -> list[AccuracyRow]:
     """Each published tg128 against the calibrated estimate for it, in-sample and held out.
 
-    The held-out estimate uses the median ratio of the other measurements of the same device kind
-    (all kinds when it is the only one), so it shows how the method does on a device it has not seen.
+    The held-out estimate uses the median ratio of the other measurements of the same device
+    kind (of all kinds when it is the only one): how the method does on a device it has not seen.
     """
     measured = [
         (item, item.measurement.tg128 / item.decode_bound)
@@ -74,18 +74,25 @@ def methodology_context(site: Site) -> dict[str, Any]:
         if kind == "all":
             continue
         kind_rows = [r for r in rows if r.measurement.kind == kind]
-        kinds.append({
-            "kind": kind,
-            "count": len(ratios.values),
-            "median": f"{ratios.median:.0%}",
-            "range": f"{ratios.low:.0%}–{ratios.high:.0%}",
-            "error": f"{median_absolute_error(kind_rows) or 0:.0%}",
-            "held_out": f"{median_absolute_error(kind_rows, held_out=True) or 0:.0%}",
-        })
+        kinds.append(
+            {
+                "kind": kind,
+                "count": len(ratios.values),
+                "median": f"{ratios.median:.0%}",
+                "range": f"{ratios.low:.0%}–{ratios.high:.0%}",
+                "error": f"{median_absolute_error(kind_rows) or 0:.0%}",
+                "held_out": f"{median_absolute_error(kind_rows, held_out=True) or 0:.0%}",
+            }
+        )
     prefill = [
-        {"kind": kind, "count": len(r.values), "median": f"{r.median:.0%}",
-         "range": f"{r.low:.0%}–{r.high:.0%}"}
-        for kind, r in sorted(calibration.prefill.items()) if kind != "all"
+        {
+            "kind": kind,
+            "count": len(r.values),
+            "median": f"{r.median:.0%}",
+            "range": f"{r.low:.0%}–{r.high:.0%}",
+        }
+        for kind, r in sorted(calibration.prefill.items())
+        if kind != "all"
     ]
     host = site.guide.host
     error = median_absolute_error(rows)

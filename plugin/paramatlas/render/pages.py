@@ -21,7 +21,7 @@ from . import api, charts, numbers
 from .describe import architecture_phrase, attention_phrase, explain_name
 from .examples import worked_example
 from .exemplars import exemplars
-from .guidance import GUIDANCE_CONTEXT, MEMORY_TABLE_CONTEXTS, Guidance, Guide
+from .guidance import GUIDANCE_CONTEXT, MEMORY_TABLE_CONTEXTS, Guidance, Guide, decode_text
 from .methodology import methodology_context
 from .schema_reference import schema_sections
 from .templating import environment
@@ -35,8 +35,18 @@ KIND_PHRASES = {
 }
 MEMORY_CHART_QUANTS = ("BF16", "Q8_0", "Q4_K_M")
 # Installed sizes of common devices, drawn on memory charts (binary GiB, sold as "GB").
-DEVICE_SIZES = (("8 GB", 8), ("12 GB", 12), ("16 GB", 16), ("24 GB", 24), ("32 GB", 32),
-                ("48 GB", 48), ("80 GB", 80), ("128 GB", 128), ("192 GB", 192), ("512 GB", 512))
+DEVICE_SIZES = (
+    ("8 GB", 8),
+    ("12 GB", 12),
+    ("16 GB", 16),
+    ("24 GB", 24),
+    ("32 GB", 32),
+    ("48 GB", 48),
+    ("80 GB", 80),
+    ("128 GB", 128),
+    ("192 GB", 192),
+    ("512 GB", 512),
+)
 DERIVED_WARNING_GAP = 0.06
 
 
@@ -155,8 +165,11 @@ class Site:
 
     def _count_rows(self, model: Model) -> list[dict[str, str]]:
         counts = model.parameters
-        rows = [("Total", counts.total), ("Effective (E)", counts.effective),
-                ("Active (A)", counts.active)]
+        rows = [
+            ("Total", counts.total),
+            ("Effective (E)", counts.effective),
+            ("Active (A)", counts.active),
+        ]
         if counts.ple is not None:
             rows.insert(1, ("Per-layer embeddings (PLE)", counts.ple))
         result = []
@@ -167,8 +180,9 @@ class Site:
                 status, source = value.status, "—"
             else:
                 status, source = value.status, self._source_link(model, value.source)
-            result.append({"label": label, "value": numbers.count(value), "status": status,
-                           "source": source})
+            result.append(
+                {"label": label, "value": numbers.count(value), "status": status, "source": source}
+            )
         return result
 
     def _derived(self, model: Model) -> dict[str, str]:
@@ -211,8 +225,12 @@ class Site:
             ("Attention", attention_phrase(model)),
             ("Head dimension", str(arch.attention.head_dim)),
             ("Vocabulary", f"{arch.vocab_size:,}"),
-            ("Output head", "tied to the input embedding" if arch.tie_word_embeddings
-             else "separate from the input embedding"),
+            (
+                "Output head",
+                "tied to the input embedding"
+                if arch.tie_word_embeddings
+                else "separate from the input embedding",
+            ),
         ]
         if arch.intermediate_size:
             rows.append(("Dense FFN width", f"{arch.intermediate_size:,}"))
@@ -228,8 +246,13 @@ class Site:
             rows.append(("Latent KV rank", f"{mla.kv_lora_rank} (+ {mla.qk_rope_head_dim} rotary)"))
         if arch.linear_attention is not None:
             linear, full = arch.linear_attention.layer_pattern
-            rows.append(("Linear attention", f"{arch.linear_attention.kind}, {linear} linear "
-                         f"layers per {full} full-attention layer"))
+            rows.append(
+                (
+                    "Linear attention",
+                    f"{arch.linear_attention.kind}, {linear} linear "
+                    f"layers per {full} full-attention layer",
+                )
+            )
         if arch.ple_dim is not None:
             rows.append(("Per-layer embedding width", str(arch.ple_dim)))
         if arch.mtp_layers:
@@ -250,19 +273,24 @@ class Site:
         rows = []
         for quant in self.guide.candidates(model):
             results = [self.guide.estimate(model, quant, c, None) for c in self._contexts(model)]
-            rows.append({
-                "quant": quant.id,
-                "bits": f"{'~' if quant.approximate else ''}{quant.bits_per_weight:g}"
-                + (" (experts)" if quant.applies_to == "experts" else ""),
-                "weights": numbers.gib(results[0].plan.weights.total),
-                "totals": [numbers.gib(result.plan.total_bytes) for result in results],
-            })
+            rows.append(
+                {
+                    "quant": quant.id,
+                    "bits": f"{'~' if quant.approximate else ''}{quant.bits_per_weight:g}"
+                    + (" (experts)" if quant.applies_to == "experts" else ""),
+                    "weights": numbers.gib(results[0].plan.weights.total),
+                    "totals": [numbers.gib(result.plan.total_bytes) for result in results],
+                }
+            )
         return rows
 
     def _kv_sizes(self, model: Model) -> list[tuple[int, str]]:
         quant = self.guide.candidates(model)[0]
         return [
-            (context, numbers.gib(self.guide.estimate(model, quant, context, None).plan.kv_cache, 2))
+            (
+                context,
+                numbers.gib(self.guide.estimate(model, quant, context, None).plan.kv_cache, 2),
+            )
             for context in self._contexts(model)
         ]
 
@@ -274,43 +302,42 @@ class Site:
         plan = guidance.result.plan
         placement = plan.placement
         assert placement is not None
-        verdict = placement.fit
-        if placement.offload:
-            verdict += f" ({placement.offload})"
+        verdict = placement.fit + (f" ({placement.offload})" if placement.offload else "")
         return row | {
             "verdict": verdict,
             "quant": guidance.quant.id,
-            "speed": self._speed(guidance),
+            "speed": decode_text(guidance.result),
             "bound": numbers.tokens_per_s(plan.decode_tokens_per_s_bound),
         }
 
-    @staticmethod
-    def _speed(guidance: Guidance) -> str:
-        result = guidance.result
-        if result is None or result.decode_tokens_per_s is None or result.decode_range is None:
-            return "—"
-        low, high = result.decode_range
-        return f"~{numbers.tokens_per_s(result.decode_tokens_per_s)} ({numbers.speed_range(low, high)})"
-
     def composition_svg(self, model: Model) -> Markup:
         counts = model.parameters
-        segments = [charts.Segment("active", counts.active.value, "active",
-                                   numbers.count(counts.active))]
+        segments = [
+            charts.Segment("active", counts.active.value, "active", numbers.count(counts.active))
+        ]
         idle = counts.effective.value - counts.active.value
         if idle > 0:
-            segments.append(charts.Segment("idle experts", idle, "idle", numbers.params(
-                idle, counts.effective.approximate or counts.active.approximate)))
+            segments.append(
+                charts.Segment(
+                    "idle experts",
+                    idle,
+                    "idle",
+                    numbers.params(idle, counts.effective.approximate or counts.active.approximate),
+                )
+            )
         if counts.ple is not None:
-            segments.append(charts.Segment("PLE tables", counts.ple.value, "ple",
-                                           numbers.count(counts.ple)))
+            segments.append(
+                charts.Segment("PLE tables", counts.ple.value, "ple", numbers.count(counts.ple))
+            )
         return charts.composition(
             segments, f"Parameters of {model.name}", f"composition-{model.id}"
         )
 
     def memory_svg(self, model: Model) -> Markup:
         longest = model.context_length_extended or model.context_length
-        contexts = [c for c in (1024, 4096, 16384, 32768, 65536, 131072, 262144, 1048576)
-                    if c <= longest]
+        contexts = [
+            c for c in (1024, 4096, 16384, 32768, 65536, 131072, 262144, 1048576) if c <= longest
+        ]
         quants = [self.guide.quantizations[q] for q in MEMORY_CHART_QUANTS]
         if model.native_precision in ("MXFP4",):
             quants = [self.guide.quantizations[model.native_precision], *quants[1:]]
@@ -348,8 +375,9 @@ class Site:
             "family": self.dataset.family(model.family).name,
             "family_id": model.family,
             "vendor": model.vendor,
-            "kind": "MoE" if model.architecture.is_moe else
-            ("Dense + PLE" if counts.ple is not None else "Dense"),
+            "kind": "MoE"
+            if model.architecture.is_moe
+            else ("Dense + PLE" if counts.ple is not None else "Dense"),
             "arch": architecture_phrase(model),
             "total": numbers.count(counts.total),
             "effective": numbers.count(counts.effective),
@@ -361,13 +389,19 @@ class Site:
 
     def models_index(self) -> str:
         families = [
-            {"id": f.id, "name": f.name, "vendor": f.vendor,
-             "count": sum(m.family == f.id for m in self.dataset.models)}
+            {
+                "id": f.id,
+                "name": f.name,
+                "vendor": f.vendor,
+                "count": sum(m.family == f.id for m in self.dataset.models),
+            }
             for f in self.dataset.families
         ]
         points = [
             charts.Point(
-                float(m.parameters.total.value), float(m.parameters.active.value), m.name,
+                float(m.parameters.total.value),
+                float(m.parameters.active.value),
+                m.name,
                 "moe" if m.architecture.is_moe else "ple" if m.parameters.ple else "dense",
                 f"{m.id}/",
             )
@@ -387,8 +421,9 @@ class Site:
             (m for m in self.dataset.models if m.family == family_id),
             key=lambda m: (m.parameters.total.value, m.id),
         )
-        rows = [self._summary_row(m) | {"composition_svg": self.composition_svg(m)}
-                for m in members]
+        rows = [
+            self._summary_row(m) | {"composition_svg": self.composition_svg(m)} for m in members
+        ]
         return self.render("family.md.j2", family=family, rows=rows)
 
     # -- hardware ----------------------------------------------------------------------------
@@ -399,18 +434,24 @@ class Site:
         for model in sorted(self.dataset.models, key=lambda m: (-m.parameters.total.value, m.id)):
             guidance = self.guide.best(model, device)
             row = self._guidance_row(guidance) | {
-                "id": model.id, "name": model.name, "arch": architecture_phrase(model),
+                "id": model.id,
+                "name": model.name,
+                "arch": architecture_phrase(model),
                 "memory": numbers.gib(
                     guidance.result.plan.placement.accelerator_bytes
-                    if guidance.result and guidance.result.plan.placement else None
-                ) + (" GiB" if guidance.result else ""),
+                    if guidance.result and guidance.result.plan.placement
+                    else None
+                )
+                + (" GiB" if guidance.result else ""),
             }
             groups[guidance.fit].append(row)
         host = self.guide.host
         host_note = None
         if device.kind in ("discrete-gpu", "datacenter") and host is not None:
-            host_note = (f"[{host.name}](../hardware/{host.id}.md): {host.memory_gib:g} GiB at "
-                         f"{host.bandwidth_gb_s:g} GB/s (assumed)")
+            host_note = (
+                f"[{host.name}](../hardware/{host.id}.md): {host.memory_gib:g} GiB at "
+                f"{host.bandwidth_gb_s:g} GB/s (assumed)"
+            )
         return self.render(
             "hardware.md.j2",
             device=device,
@@ -431,13 +472,18 @@ class Site:
         rows = []
         for device in self.dataset.hardware:
             verdicts = [self.guide.best(model, device).fit for model in self.dataset.models]
-            rows.append({
-                "id": device.id, "name": device.name, "kind": KIND_PHRASES[device.kind],
-                "memory": f"{device.memory_gib:g} GiB",
-                "usable": f"{numbers.gib(usable_memory(device).bytes)} GiB",
-                "bandwidth": f"{device.bandwidth_gb_s:g} GB/s",
-                "fits": verdicts.count("fits"), "offload": verdicts.count("offload"),
-            })
+            rows.append(
+                {
+                    "id": device.id,
+                    "name": device.name,
+                    "kind": KIND_PHRASES[device.kind],
+                    "memory": f"{device.memory_gib:g} GiB",
+                    "usable": f"{numbers.gib(usable_memory(device).bytes)} GiB",
+                    "bandwidth": f"{device.bandwidth_gb_s:g} GB/s",
+                    "fits": verdicts.count("fits"),
+                    "offload": verdicts.count("offload"),
+                }
+            )
         return self.render("hardware_index.md.j2", rows=rows, context=GUIDANCE_CONTEXT)
 
     # -- glossary, methodology, schema -------------------------------------------------------

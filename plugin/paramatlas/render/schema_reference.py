@@ -59,10 +59,10 @@ def _fields(node: dict[str, Any], schema: dict[str, Any], prefix: str) -> Iterat
             "required": "yes" if name in required else "",
             "description": " ".join(str(resolved.get("description", "")).split()),
         }
-        target, target_home = resolved, home
-        if target.get("type") == "array" and isinstance(target.get("items"), dict):
-            target, target_home = _resolve(target["items"], home)
-        if "properties" in target:
+        nested = resolved
+        if nested.get("type") == "array" and isinstance(nested.get("items"), dict):
+            nested = _resolve(nested["items"], home)[0]
+        if "properties" in nested:
             yield from _fields(resolved, home, path)
 
 
@@ -70,11 +70,13 @@ def schema_sections() -> list[dict[str, Any]]:
     sections = []
     for name in SCHEMA_NAMES:
         schema = load_schema(name)
-        sections.append({
-            "name": name,
-            "title": schema.get("title", name),
-            "description": schema.get("description", ""),
-            "file": FILES[name],
-            "fields": list(_fields(schema, schema, "")),
-        })
+        sections.append(
+            {
+                "name": name,
+                "title": schema.get("title", name),
+                "description": schema.get("description", ""),
+                "file": FILES[name],
+                "fields": list(_fields(schema, schema, "")),
+            }
+        )
     return sections

@@ -1,0 +1,98 @@
+"""The mkdocs-macros pluglet adapter: `define_env`, nothing else.
+
+Written against the small `env` surface that both mkdocs-macros and Zensical offer (`conf`,
+`variables`, `macro`), so it runs in either. The dataset is read once per data folder and kept at
+module level until a data file changes. Without the MkDocs plugin it reads
+`extra.paramatlas.data_dir` or the bundled dataset; with the plugin, the plugin's `data_dir`.
+"""
+
+from __future__ import annotations
+
+import functools
+import posixpath
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .data.dataset import bundled_data_dir, data_files, load_dataset
+from .render import snippets
+from .render.pages import Site
+
+_SITES: dict[str, tuple[tuple[tuple[str, float], ...], Site]] = {}
+
+
+def _conf_get(conf: Any, key: str, default: Any = None) -> Any:
+    try:
+        value = conf[key]
+    except (KeyError, TypeError):
+        return default
+    return default if value is None else value
+
+
+def _plugin_data_dir(conf: Any) -> str | None:
+    plugins = _conf_get(conf, "plugins", {})
+    plugin = plugins.get("paramatlas") if hasattr(plugins, "get") else None
+    if plugin is None:
+        return None
+    config = getattr(plugin, "config", plugin)
+    data_dir = _conf_get(config, "data_dir")
+    return str(data_dir) if data_dir else None
+
+
+def data_dir_for(conf: Any) -> Path:
+    extra = _conf_get(_conf_get(conf, "extra", {}), "paramatlas", {})
+    configured = _conf_get(extra, "data_dir") or _plugin_data_dir(conf)
+    if not configured:
+        return bundled_data_dir()
+    path = Path(configured)
+    config_file = _conf_get(conf, "config_file_path")
+    if not path.is_absolute() and config_file:
+        path = Path(config_file).parent / path
+    return path
+
+
+def site_for(root: Path) -> Site:
+    """The dataset in `root` with its estimates, cached until one of its files changes."""
+    signature = tuple((str(p), p.stat().st_mtime) for p in data_files(root))
+    cached = _SITES.get(str(root))
+    if cached is None or cached[0] != signature:
+        cached = (signature, Site(load_dataset(root)))
+        _SITES[str(root)] = cached
+    return cached[1]
+
+
+def _linker(env: Any, conf: Any) -> snippets.Linker:
+    """Links to generated pages, relative to the page being rendered, when the plugin makes them."""
+    plugins = _conf_get(conf, "plugins", {})
+    page = getattr(env, "page", None)
+    has_pages = hasattr(plugins, "get") and plugins.get("paramatlas") is not None
+    if not has_pages or page is None:
+        return lambda target: None
+    here = posixpath.dirname(page.file.src_uri)
+    return lambda target: posixpath.relpath(target, here or ".")
+
+
+def define_env(env: Any) -> None:
+    site = site_for(data_dir_for(env.conf))
+    env.variables["paramatlas"] = site.dataset
+
+    def register(function: Callable[..., str], name: str) -> None:
+        @functools.wraps(function)
+        def macro(*args: Any, **kwargs: Any) -> str:
+            try:
+                return function(site, _linker(env, env.conf), *args, **kwargs)
+            except snippets.UnknownId as error:
+                page = getattr(env, "page", None)
+                where = f"page {page.file.src_uri}" if page is not None else "a page"
+                raise snippets.UnknownId(f"{name}() in {where}: {error}") from None
+
+        env.macro(macro, name)
+
+    register(snippets.model_table, "model_table")
+    register(snippets.model_card, "model_card")
+    register(snippets.memory_table, "memory_table")
+    register(snippets.hardware_guidance, "hardware_guidance")
+    register(snippets.runs_on, "runs_on")
+    register(snippets.glossary_term, "glossary_term")
+    register(snippets.explain_name_snippet, "explain_name")
+    register(snippets.param_count, "param_count")
