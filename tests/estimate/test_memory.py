@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from paramatlas import load_dataset
@@ -29,11 +31,16 @@ def test_weights_at_q8_0(quants: dict[str, Quantization]) -> None:
 
 
 def test_mxfp4_quantizes_experts_only(quants: dict[str, Quantization]) -> None:
-    weights = weight_bytes(tiny_model(tiny_architecture(**TINY_MOE)), quants["MXFP4"], quants)
+    model = tiny_model(tiny_architecture(**TINY_MOE))
+    weights = weight_bytes(model, quants["MXFP4"], quants)
     assert weights.routed_experts == 49152 * 4.25 / 8
     assert weights.active_routed_experts == 24576 * 4.25 / 8
-    assert weights.embedding == 6400 * 2  # the rest stays in the checkpoint's BF16
-    assert weights.dense == (99648 - 6400 - 49152) * 2
+    # llama.cpp's MXFP4 files keep the other weights in Q8_0 (other_weights in the data)
+    assert weights.embedding == 6400 * 8.5 / 8
+    assert weights.dense == (99648 - 6400 - 49152) * 8.5 / 8
+    # without that, the other weights keep the checkpoint's own precision (BF16 here)
+    plain = weight_bytes(model, replace(quants["MXFP4"], other_weights=None), quants)
+    assert plain.dense == (99648 - 6400 - 49152) * 2
 
 
 def test_q4_k_m_is_not_four_bits(quants: dict[str, Quantization]) -> None:
