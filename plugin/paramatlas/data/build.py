@@ -114,17 +114,23 @@ def parameter_counts(data: dict[str, Any], arch: Architecture) -> ParameterCount
             derived_from="total − PLE",
         )
     else:
-        effective = Count(total.value, total.approximate, total.status, total.source)
+        effective = Count(
+            total.value,
+            total.approximate,
+            total.status,
+            total.source,
+            derived_from="total (no PLE)",
+        )
     if "active" in data:
         active = Count.from_data(data["active"])
     else:
-        rule = "effective (dense model)" if arch.has_ple else "total (dense model)"
+        rule = "effective (dense model)" if ple is not None else "total (dense model)"
         active = Count(
             effective.value,
             effective.approximate,
             effective.status,
             effective.source,
-            derived_from=rule if ple is not None else None,
+            derived_from=rule,
         )
     return ParameterCounts(
         total=total,

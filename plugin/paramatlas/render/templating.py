@@ -6,6 +6,7 @@ data file cannot inject HTML. Markdown-level helpers keep table cells on one lin
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,15 @@ def _cell(value: Any) -> Markup:
     """A Markdown table cell: escaped, on one line, with pipes made inert."""
     text = str(escape(value)).replace("|", "&#124;")
     return Markup(" ".join(text.split()))
+
+
+def _frontmatter(value: str) -> Markup:
+    """A front-matter value as a YAML double-quoted string (JSON is valid YAML).
+
+    The filtered block is already autoescaped text; unescape it first so the title reads as
+    written, then let the theme escape it where it shows it.
+    """
+    return Markup(json.dumps(Markup(value).unescape(), ensure_ascii=False))
 
 
 def _number(value: float) -> str:
@@ -46,6 +56,7 @@ def environment(override_dir: Path | None = None) -> Environment:
         prose=_prose,
         cell=_cell,
         number=_number,
+        frontmatter=_frontmatter,
         context=numbers.context,
         params=numbers.params,
         gib=numbers.gib,
