@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -23,6 +24,8 @@ from .data.suggest import closest
 from .estimate.from_hf import ConfigError, model_entry, model_from_config
 from .estimate.plan import DEFAULT_CONTEXT, DEFAULT_KV_QUANT, DEFAULT_QUANT, default_host
 from .estimate.report import Estimate, estimate
+from .render.api import export as export_dataset
+from .render.pages import Site
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -61,6 +64,22 @@ def _parser() -> argparse.ArgumentParser:
     )
     _add_estimate(commands)
     _add_from_hf(commands)
+    export = commands.add_parser(
+        "export",
+        help="the whole dataset with derived values as JSON",
+        description="Print (or write) the dataset as one JSON object with the lists models, "
+        "hardware, quantizations and glossary.",
+    )
+    export.add_argument("--out", type=Path, help="write to this file instead of stdout")
+    export.add_argument("--data", type=Path, help="the dataset folder (default: bundled)")
+    render = commands.add_parser(
+        "render",
+        help="the generated pages as plain Markdown files",
+        description="Write every generated page (and the JSON API files) into a folder, for "
+        "site generators that run no MkDocs plugin.",
+    )
+    render.add_argument("--out", type=Path, required=True, help="the folder to write into")
+    render.add_argument("--data", type=Path, help="the dataset folder (default: bundled)")
     return parser
 
 
@@ -308,13 +327,45 @@ def _from_hf(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _export(args: argparse.Namespace) -> int:
+    text = json.dumps(export_dataset(load_dataset(args.data)), indent=1, ensure_ascii=False)
+    if args.out is None:
+        print(text)
+    else:
+        _write(args.out, text + "\n")
+    return EXIT_OK
+
+
+def _render(args: argparse.Namespace) -> int:
+    site = Site(load_dataset(args.data))
+    files = {**site.pages(), **site.api_files()}
+    for relative, text in sorted(files.items()):
+        _write(args.out / relative, text)
+    print(f"wrote {len(files)} files to {args.out}")
+    return EXIT_OK
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"cannot write {path}: {error.strerror}") from None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
-    handlers = {"validate": _validate, "estimate": _estimate, "from-hf": _from_hf}
+    handlers = {
+        "validate": _validate,
+        "estimate": _estimate,
+        "from-hf": _from_hf,
+        "export": _export,
+        "render": _render,
+    }
     try:
         return handlers[args.command](args)
     except UsageError as error:
@@ -327,5 +378,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in error.problems:
             sys.stderr.write(problem.format() + "\n")
         return EXIT_PROBLEMS
+    except BrokenPipeError:
+        # The reader went away (`paramatlas export | head`): stop quietly, as cat would.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except KeyboardInterrupt:
         return 130
