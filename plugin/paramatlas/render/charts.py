@@ -10,11 +10,11 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from html import escape
 
 from markupsafe import Markup
 
 from . import numbers
+from .templating import plain
 
 WIDTH = 640
 MARGIN_LEFT = 64
@@ -52,8 +52,8 @@ def _svg(height: int, title: str, description: str, body: list[str], chart_id: s
     return Markup(
         f'<svg class="pa-chart" viewBox="0 0 {WIDTH} {height}" role="img" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc" xmlns="http://www.w3.org/2000/svg">'
-        f'<title id="{chart_id}-title">{escape(title)}</title>'
-        f'<desc id="{chart_id}-desc">{escape(description)}</desc>' + "".join(body) + "</svg>"
+        f'<title id="{chart_id}-title">{plain(title)}</title>'
+        f'<desc id="{chart_id}-desc">{plain(description)}</desc>' + "".join(body) + "</svg>"
     )
 
 
@@ -89,12 +89,12 @@ def total_vs_active(points: Sequence[Point], chart_id: str = "total-vs-active") 
     )
     for point in points:
         circle = (
-            f'<circle class="pa-point pa-{escape(point.kind)}" cx="{x_axis(point.x):.1f}" '
-            f'cy="{y_axis(point.y):.1f}" r="5"><title>{escape(point.label)}: '
+            f'<circle class="pa-point pa-{plain(point.kind)}" cx="{x_axis(point.x):.1f}" '
+            f'cy="{y_axis(point.y):.1f}" r="5"><title>{plain(point.label)}: '
             f"{numbers.params(point.x)} total, {numbers.params(point.y)} active</title></circle>"
         )
         if point.href:
-            circle = f'<a href="{escape(point.href)}">{circle}</a>'
+            circle = f'<a href="{plain(point.href)}">{circle}</a>'
         body.append(circle)
     body.append(_axis_labels("total parameters (log scale)", "active parameters", height))
     body.append(_legend(["dense", "ple", "moe"], ["dense", "dense + PLE", "mixture of experts"]))
@@ -128,9 +128,9 @@ def _axis_labels(x_label: str, y_label: str, height: int) -> str:
     middle = MARGIN_TOP + (height - MARGIN_TOP - MARGIN_BOTTOM) / 2
     return (
         f'<text class="pa-label" x="{(MARGIN_LEFT + WIDTH - MARGIN_RIGHT) / 2:.0f}" '
-        f'y="{height - 8}" text-anchor="middle">{escape(x_label)}</text>'
+        f'y="{height - 8}" text-anchor="middle">{plain(x_label)}</text>'
         f'<text class="pa-label" x="14" y="{middle:.0f}" text-anchor="middle" '
-        f'transform="rotate(-90 14 {middle:.0f})">{escape(y_label)}</text>'
+        f'transform="rotate(-90 14 {middle:.0f})">{plain(y_label)}</text>'
     )
 
 
@@ -140,7 +140,7 @@ def _legend(kinds: list[str], labels: list[str]) -> str:
     for kind, label in zip(kinds, labels, strict=True):
         parts.append(
             f'<circle class="pa-point pa-{kind}" cx="{x}" cy="{MARGIN_TOP + 10}" r="5"/>'
-            f'<text class="pa-tick" x="{x + 10}" y="{MARGIN_TOP + 14}">{escape(label)}</text>'
+            f'<text class="pa-tick" x="{x + 10}" y="{MARGIN_TOP + 14}">{plain(label)}</text>'
         )
         x += 24 + 7 * len(label)
     return "".join(parts)
@@ -156,15 +156,15 @@ def composition(segments: Sequence[Segment], title: str, chart_id: str) -> Marku
     for index, segment in enumerate(segments):
         width = (right - left) * segment.value / total
         body.append(
-            f'<rect class="pa-bar pa-{escape(segment.kind)}" x="{x:.1f}" y="8" '
-            f'width="{max(width, 1):.1f}" height="36"><title>{escape(segment.label)}: '
-            f"{escape(segment.text)}</title></rect>"
+            f'<rect class="pa-bar pa-{plain(segment.kind)}" x="{x:.1f}" y="8" '
+            f'width="{max(width, 1):.1f}" height="36"><title>{plain(segment.label)}: '
+            f"{plain(segment.text)}</title></rect>"
         )
         anchor_x = x + width / 2
         row = 64 + 18 * (index % 2)
         body.append(
             f'<text class="pa-tick" x="{min(max(anchor_x, 60), WIDTH - 60):.1f}" y="{row}" '
-            f'text-anchor="middle">{escape(segment.label)} {escape(segment.text)}</text>'
+            f'text-anchor="middle">{plain(segment.label)} {plain(segment.text)}</text>'
         )
         x += width
     description = "; ".join(f"{s.label}: {s.text}" for s in segments)
@@ -212,7 +212,7 @@ def memory_curves(
         body.append(
             f'<line class="pa-device" x1="{MARGIN_LEFT}" y1="{y:.1f}" '
             f'x2="{WIDTH - MARGIN_RIGHT - 70}" y2="{y:.1f}"/><text class="pa-note" '
-            f'x="{WIDTH - MARGIN_RIGHT - 66}" y="{y + 4:.1f}">{escape(label)}</text>'
+            f'x="{WIDTH - MARGIN_RIGHT - 66}" y="{y + 4:.1f}">{plain(label)}</text>'
         )
     for index, line in enumerate(series):
         path = " ".join(
@@ -221,11 +221,11 @@ def memory_curves(
         )
         last_x, last_y = line.points[-1]
         body.append(
-            f'<path class="pa-line pa-series-{index}" d="{path}"><title>{escape(line.label)}'
+            f'<path class="pa-line pa-series-{index}" d="{path}"><title>{plain(line.label)}'
             f"</title></path>"
             f'<text class="pa-tick pa-series-label-{index}" x="{x_axis(last_x) + 4:.1f}" '
             f'y="{y_of(last_y / numbers.GIB) - 6:.1f}" text-anchor="end">'
-            f"{escape(line.label)}</text>"
+            f"{plain(line.label)}</text>"
         )
     body.append(_axis_labels("context length (tokens, log scale)", "memory (GiB)", height))
     description = "; ".join(

@@ -10,14 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from markupsafe import Markup
-
 from ..data.records import Hardware, Model, Quantization
 from ..data.suggest import closest
 from . import numbers
 from .describe import architecture_phrase, explain_name
 from .guidance import GUIDANCE_CONTEXT, MEMORY_TABLE_CONTEXTS, decode_text
 from .pages import Site
+from .templating import plain
 
 Linker = Callable[[str], str | None]
 
@@ -105,7 +104,7 @@ def _cell_for(site: Site, model: Model, column: str, link: Linker) -> str:
 
 
 def _cell(text: str) -> str:
-    return str(Markup.escape(text)).replace("|", "&#124;")
+    return str(plain(text)).replace("|", "&#124;")
 
 
 def _table(headings: Sequence[str], rows: Sequence[Sequence[str]], right: set[int]) -> str:

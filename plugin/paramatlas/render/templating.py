@@ -7,6 +7,7 @@ data file cannot inject HTML. Markdown-level helpers keep table cells on one lin
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -15,25 +16,39 @@ from markupsafe import Markup, escape
 
 from . import numbers
 
+_LINK_TARGET = re.compile(r"\]\(\s*(?!https?://)[^)]*\)")
+
+
+def plain(value: Any) -> Markup:
+    """Data text for Markdown: HTML escaped, and brackets made inert so it cannot form a link."""
+    return Markup(str(escape(value)).replace("[", "&#91;").replace("]", "&#93;"))
+
+
+def _finalize(value: Any) -> Any:
+    """Every `{{ }}` output: plain strings from data are made inert; Markup passes through."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return plain(value)
+    return value
+
 
 def _prose(value: str) -> Markup:
-    """Data prose as Markdown: escaped HTML, Markdown emphasis and http(s) links kept."""
-    return Markup(str(escape(value)).strip())
+    """Data prose as Markdown: escaped HTML, emphasis and http(s) links kept, other links inert."""
+    text = str(escape(value)).strip()
+    return Markup(_LINK_TARGET.sub("](#)", text))
 
 
 def _cell(value: Any) -> Markup:
     """A Markdown table cell: escaped, on one line, with pipes made inert."""
-    text = str(escape(value)).replace("|", "&#124;")
+    text = str(plain(value)).replace("|", "&#124;")
     return Markup(" ".join(text.split()))
 
 
 def _frontmatter(value: str) -> Markup:
     """A front-matter value as a YAML double-quoted string (JSON is valid YAML).
 
-    The filtered block is already autoescaped text; unescape it first so the title reads as
-    written, then let the theme escape it where it shows it.
+    The value stays HTML-escaped: MkDocs themes print titles and descriptions without escaping.
     """
-    return Markup(json.dumps(Markup(value).unescape(), ensure_ascii=False))
+    return Markup(json.dumps(str(value), ensure_ascii=False))
 
 
 def _number(value: float) -> str:
@@ -48,6 +63,7 @@ def environment(override_dir: Path | None = None) -> Environment:
     env = Environment(
         loader=ChoiceLoader(loaders),
         autoescape=True,
+        finalize=_finalize,
         undefined=StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=False,

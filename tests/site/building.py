@@ -1,0 +1,62 @@
+"""Building real sites in temporary folders, the way `mkdocs build` does."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def build_site(site_dir: Path, strict: bool = True) -> subprocess.CompletedProcess[str]:
+    """Run `mkdocs build` in `site_dir` as a subprocess; output goes to site_dir/site."""
+    command = [sys.executable, "-m", "mkdocs", "build", "-d", str(site_dir / "site")]
+    if strict:
+        command.append("--strict")
+    return subprocess.run(
+        command,
+        cwd=site_dir,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+
+
+def copy_project_site(target: Path, data: Path | None = None) -> Path:
+    """This repository's site (mkdocs.yml and docs/) in `target`, with its data or `data`."""
+    shutil.copytree(ROOT / "docs", target / "docs")
+    shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
+    shutil.copytree(data or ROOT / "data", target / "data")
+    return target
+
+
+def write_site(target: Path, config: dict, pages: dict[str, str]) -> Path:  # type: ignore[type-arg]
+    (target / "docs").mkdir(parents=True, exist_ok=True)
+    (target / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False))
+    for name, text in pages.items():
+        path = target / "docs" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return target
+
+
+def page(site_dir: Path, url: str) -> BeautifulSoup:
+    path = site_dir / "site" / url
+    if not url.endswith(".html"):
+        path = path / "index.html"
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def table_rows(table: object) -> list[list[str]]:
+    return [
+        [" ".join(cell.get_text().split()) for cell in row.find_all(["td", "th"])]
+        for row in table.find_all("tr")  # type: ignore[attr-defined]
+    ]

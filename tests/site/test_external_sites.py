@@ -1,0 +1,116 @@
+"""The plugin and the macros in other people's sites: minimal configurations, broken data."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from tests.conftest import FIXTURES, replace_once
+from tests.site.building import build_site, page, table_rows, write_site
+
+MACROS_ONLY = {
+    "site_name": "Elsewhere",
+    "plugins": [{"macros": {"modules": ["paramatlas"], "on_error_fail": True}}],
+}
+
+
+def test_macros_without_the_plugin_use_the_bundled_dataset(tmp_path: Path) -> None:
+    site = write_site(
+        tmp_path,
+        MACROS_ONLY,
+        {
+            "index.md": '# Models\n\n{{ model_table(["qwen3-30b-a3b", "llama-3.1-8b"], '
+            'columns=["model", "total", "active"]) }}\n\n'
+            '{{ glossary_term("kv-cache") }}\n',
+        },
+    )
+    result = build_site(site)
+    assert result.returncode == 0, result.stderr
+    rows = table_rows(page(site, "").find("table"))
+    # no model pages in this site, so names are not links
+    assert rows == [
+        ["Model", "Total", "A (Active)"],
+        ["Qwen3-30B-A3B", "30.5B", "3.3B"],
+        ["Llama 3.1 8B", "~8B", "~8B"],
+    ]
+    assert page(site, "").find("table").find("a") is None
+
+
+def test_two_line_configuration_builds_the_whole_site(tmp_path: Path) -> None:
+    config = {
+        "site_name": "Atlas",
+        "plugins": [
+            "search",
+            "paramatlas",
+            {"macros": {"modules": ["paramatlas"], "on_error_fail": True}},
+        ],
+    }
+    site = write_site(tmp_path, config, {"index.md": "{{ model_card('gemma-4-31b') }}\n"})
+    result = build_site(site)
+    assert result.returncode == 0, result.stderr
+    assert (site / "site/models/gemma-4-31b/index.html").is_file()
+    assert (site / "site/api/models.json").is_file()
+    link = page(site, "").find("a", string="Gemma 4 31B")
+    assert link["href"] == "models/gemma-4-31b/"
+
+
+def test_unknown_id_fails_the_build_naming_page_and_closest_ids(tmp_path: Path) -> None:
+    site = write_site(
+        tmp_path,
+        MACROS_ONLY,
+        {
+            "index.md": "# Home\n",
+            "notes/compare.md": '{{ model_card("qwen3-30b") }}\n',
+        },
+    )
+    result = build_site(site)
+    assert result.returncode != 0
+    assert "model_card() in page notes/compare.md" in result.stderr
+    assert "unknown model 'qwen3-30b'; closest: qwen3-30b-a3b" in result.stderr
+
+
+def test_own_dataset_with_a_broken_file_stops_the_build_at_its_line(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURES / "minimal", data)
+    replace_once(data / "models/qwen3/qwen3-30b-a3b.yaml", "layers: 48", "layers: 4.8e1")
+    config = {"site_name": "Mine", "plugins": [{"paramatlas": {"data_dir": "data"}}]}
+    site = write_site(tmp_path, config, {"index.md": "# Mine\n"})
+    result = build_site(site)
+    assert result.returncode != 0
+    assert "qwen3-30b-a3b.yaml:15:11: '4.8e1' is read as a string" in result.stderr
+    assert not (site / "site" / "models").exists()
+
+
+def test_own_dataset_builds_only_its_models(tmp_path: Path) -> None:
+    shutil.copytree(FIXTURES / "minimal", tmp_path / "data")
+    config = {"site_name": "Mine", "plugins": [{"paramatlas": {"data_dir": "data"}}]}
+    site = write_site(tmp_path, config, {"index.md": "# Mine\n"})
+    result = build_site(site)
+    assert result.returncode == 0, result.stderr
+    built = sorted(p.name for p in (site / "site/models").iterdir() if p.is_dir())
+    assert built == ["gemma-4-e2b", "llama-3.1-8b", "qwen3-30b-a3b"]
+
+
+def test_a_site_page_replaces_the_generated_one(tmp_path: Path) -> None:
+    config = {"site_name": "Atlas", "plugins": ["paramatlas"]}
+    site = write_site(
+        tmp_path, config, {"index.md": "# Home\n", "models/index.md": "# Our own model list\n"}
+    )
+    result = build_site(site)
+    assert result.returncode == 0, result.stderr
+    assert page(site, "models").find("h1").get_text() == "Our own model list"
+
+
+def test_templates_dir_overrides_a_template(tmp_path: Path) -> None:
+    templates = tmp_path / "overrides"
+    templates.mkdir()
+    (templates / "glossary_index.md.j2").write_text(
+        "# Terms\n\n{% for term in terms %}- {{ term.term }}\n{% endfor %}"
+    )
+    config = {"site_name": "Atlas", "plugins": [{"paramatlas": {"templates_dir": "overrides"}}]}
+    site = write_site(tmp_path, config, {"index.md": "# Home\n"})
+    result = build_site(site)
+    assert result.returncode == 0, result.stderr
+    html = page(site, "glossary")
+    assert html.find("h1").get_text() == "Terms"
+    assert "Active parameters" in html.get_text()

@@ -1,0 +1,142 @@
+"""The published site, built for real from this repository and read back as HTML."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from paramatlas import load_dataset
+from tests.cli.runner import run_cli
+from tests.site.building import build_site, copy_project_site, page, table_rows
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    target = copy_project_site(tmp_path_factory.mktemp("project"))
+    result = build_site(target)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "WARNING" not in result.stderr
+    return target
+
+
+def test_one_page_per_model_device_term_and_family(site: Path) -> None:
+    dataset = load_dataset()
+    built = site / "site"
+    for model in dataset.models:
+        assert (built / "models" / model.id / "index.html").is_file(), model.id
+    for device in dataset.hardware:
+        assert (built / "hardware" / device.id / "index.html").is_file(), device.id
+    for term in dataset.glossary:
+        assert (built / "glossary" / term.id / "index.html").is_file(), term.id
+    model_pages = [p for p in (built / "models").iterdir() if (p / "index.html").is_file()]
+    assert len(model_pages) == len(dataset.models)
+    for name in ("methodology", "reference/schema", "guide", "contributing", "plugin", "about"):
+        assert (built / name / "index.html").is_file(), name
+
+
+def test_home_reproduces_the_gemma_4_table(site: Path) -> None:
+    home = page(site, "")
+    heading = home.find(id="gemma-4-the-full-picture")
+    rows = table_rows(heading.find_next("table"))
+    assert rows == [
+        ["Model", "Total", "E (Effective)", "A (Active)", "Architecture"],
+        ["Gemma 4 E2B", "5.1B", "~2.3B", "~2.3B", "Dense + PLE (PLE ~2.8B)"],
+        ["Gemma 4 E4B", "~8B", "~4B", "~4B", "Dense + PLE (PLE ~4B)"],
+        ["Gemma 4 31B", "31B", "31B", "31B", "Dense"],
+        [
+            "Gemma 4 26B-A4B",
+            "25.2B",
+            "25.2B",
+            "3.8B",
+            "MoE: 128 experts + 1 shared; 8 + 1 shared active per token",
+        ],
+    ]
+
+
+def test_model_page_numbers_equal_the_cli(site: Path) -> None:
+    html = page(site, "models/gemma-4-26b-a4b")
+    guidance = html.find(id="will-it-run-on-my-hardware").find_next("table")
+    rows = {row[0]: row for row in table_rows(guidance)[1:]}
+    row = rows["NVIDIA GeForce RTX 4060 Ti (16 GB)"]
+    quant = row[3]
+    result = run_cli(
+        "estimate",
+        "gemma-4-26b-a4b",
+        "--hardware",
+        "rtx-4060-ti-16gb",
+        "--quant",
+        quant,
+        "--context",
+        "8192",
+        "--json",
+    )
+    data = json.loads(result.stdout)
+    assert row[2].split(" ")[0] == data["fit"]
+    assert row[5] == f"{data['decode_tokens_per_s_bound']:.0f}"
+    assert row[4].startswith(f"~{data['decode_tokens_per_s']:.0f} ")
+    memory = html.find(id="memory").find_next("table")
+    q4 = next(r for r in table_rows(memory) if r[0] == "Q4_K_M")
+    cli = json.loads(
+        run_cli(
+            "estimate", "gemma-4-26b-a4b", "--quant", "Q4_K_M", "--context", "4096", "--json"
+        ).stdout
+    )
+    assert q4[2] == f"{cli['memory']['weights_bytes'] / 2**30:.1f}"
+    assert q4[3] == f"{cli['memory']['total_bytes'] / 2**30:.1f}"
+
+
+def test_device_page_lists_every_model_once(site: Path) -> None:
+    html = page(site, "hardware/m3-max-36gb")
+    names = [row[0] for table in html.find_all("table")[1:] for row in table_rows(table)[1:]]
+    assert sorted(names) == sorted(model.name for model in load_dataset().models)
+
+
+def test_json_api(site: Path) -> None:
+    built = site / "site" / "api"
+    models = json.loads((built / "models.json").read_text())
+    assert [m["id"] for m in models] == [m.id for m in load_dataset().models]
+    e2b = json.loads((built / "models" / "gemma-4-e2b.json").read_text())
+    assert e2b["parameters"]["total"]["value"] == 5_100_000_000
+    hardware = json.loads((built / "hardware.json").read_text())
+    assert all(isinstance(item["usable_memory_bytes"], int) for item in hardware)
+    for name in ("quantizations", "glossary"):
+        assert json.loads((built / f"{name}.json").read_text())
+
+
+def test_no_request_leaves_the_site(site: Path) -> None:
+    for html_file in (site / "site").rglob("*.html"):
+        text = html_file.read_text(encoding="utf-8")
+        for marker in ("fonts.googleapis", "fonts.gstatic", "cdn.jsdelivr", "unpkg.com", "cdnjs"):
+            assert marker not in text, f"{html_file}: {marker}"
+    home = page(site, "")
+    for tag, attribute in (("script", "src"), ("link", "href"), ("img", "src")):
+        for element in home.find_all(tag):
+            value = element.get(attribute) or ""
+            assert not value.startswith(("http://", "https://", "//")), value
+
+
+def test_abbreviations_have_tooltips_site_wide(site: Path) -> None:
+    html = page(site, "models/qwen3-30b-a3b")
+    titles = {abbr.get_text(): abbr["title"] for abbr in html.find_all("abbr")}
+    assert titles["MoE"].startswith("Mixture of experts")
+    assert "KV" in titles
+
+
+def test_methodology_reports_the_calibration_error(site: Path) -> None:
+    html = page(site, "methodology")
+    text = html.get_text(" ", strip=True)
+    assert "Median absolute error of the decode estimate" in text
+    assert "No published measurement exceeds its computed bound" in text
+
+
+def test_charts_are_inline_svg_with_text_alternatives(site: Path) -> None:
+    index = page(site, "models")
+    chart = index.find("svg", class_="pa-chart")
+    assert chart is not None and chart["role"] == "img"
+    assert chart.find("title").get_text() == "Total against active parameters"
+    assert len(chart.find_all("circle", class_="pa-point")) >= len(load_dataset().models)
+    model = page(site, "models/gemma-4-e2b")
+    titles = [svg.find("title").get_text() for svg in model.find_all("svg", class_="pa-chart")]
+    assert titles == ["Parameters of Gemma 4 E2B", "Memory of Gemma 4 E2B against context length"]
