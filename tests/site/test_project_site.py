@@ -9,16 +9,7 @@ import pytest
 
 from paramatlas import load_dataset
 from tests.cli.runner import run_cli
-from tests.site.building import build_site, copy_project_site, page, table_rows
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    target = copy_project_site(tmp_path_factory.mktemp("project"))
-    result = build_site(target)
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert "WARNING" not in result.stderr
-    return target
+from tests.site.building import page, table_rows
 
 
 def test_one_page_per_model_device_term_and_family(site: Path) -> None:

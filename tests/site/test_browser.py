@@ -1,0 +1,88 @@
+"""The interactive parts in a real headless browser: Debian's chromium driven by Playwright."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from paramatlas import load_dataset
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def models_page(browser: Browser, served: str) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{served}/models/")
+    page.wait_for_selector(".pa-tools")
+    yield page
+    context.close()
+
+
+def _visible_column(page: Page, column: int) -> list[str]:
+    return page.eval_on_selector_all(
+        ".pa-table-tools + * table tbody tr:not([hidden])",
+        f"rows => rows.map(row => row.cells[{column}].textContent.trim())",
+    )
+
+
+def test_filter_by_architecture(models_page: Page) -> None:
+    moe = sum(model.architecture.is_moe for model in load_dataset().models)
+    total = len(load_dataset().models)
+    models_page.select_option("select[name=Architecture]", "MoE")
+    assert set(_visible_column(models_page, 3)) == {"MoE"}
+    assert models_page.text_content(".pa-tools output") == f"{moe} of {total} shown"
+
+
+def test_filter_by_size(models_page: Page) -> None:
+    models_page.fill("input[name=max]", "10")
+    totals = _visible_column(models_page, 4)
+    assert totals
+    for text in totals:
+        value = float(text.strip("~").rstrip("BMT")) * {"B": 1, "M": 1e-3, "T": 1e3}[text[-1]]
+        assert value <= 10
+
+
+def test_sort_by_total(models_page: Page) -> None:
+    header = models_page.locator(".pa-table-tools + * table th", has_text="Total")
+    header.click()
+    header.click()  # descending
+    assert header.get_attribute("aria-sort") == "descending"
+    largest = max(load_dataset().models, key=lambda m: m.parameters.total.value)
+    assert _visible_column(models_page, 0)[0] == largest.name
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_charts_follow_the_colour_scheme(browser: Browser, served: str, scheme: str) -> None:
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    page.goto(f"{served}/models/")
+    fill = page.eval_on_selector(".pa-chart .pa-tick", "el => getComputedStyle(el).fill")
+    background = page.eval_on_selector("body", "el => getComputedStyle(el).backgroundColor")
+    context.close()
+    assert fill != background
+    dark_text = fill in ("rgba(0, 0, 0, 0.87)", "rgb(0, 0, 0)")
+    assert dark_text == (scheme == "light")
+
+
+def test_phone_width_has_no_horizontal_page_scroll(browser: Browser, served: str) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    for path in ("/", "/models/gemma-4-e2b/", "/hardware/rtx-4090/"):
+        page.goto(f"{served}{path}")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 391, path
+    context.close()
