@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from paramatlas import load_dataset
 from tests.cli.runner import run_cli
 from tests.site.building import page, table_rows
