@@ -24,6 +24,7 @@ from .data.suggest import closest
 from .estimate.from_hf import ConfigError, model_entry, model_from_config
 from .estimate.plan import DEFAULT_CONTEXT, DEFAULT_KV_QUANT, DEFAULT_QUANT, default_host
 from .estimate.report import Estimate, estimate
+from .render.abbreviations import abbreviation_block
 from .render.api import export as export_dataset
 from .render.pages import Site
 
@@ -338,7 +339,10 @@ def _export(args: argparse.Namespace) -> int:
 
 def _render(args: argparse.Namespace) -> int:
     site = Site(load_dataset(args.data))
-    files = {**site.pages(), **site.api_files()}
+    # Tooltips need the abbreviations on every page; the MkDocs plugin appends them at build.
+    abbreviations = abbreviation_block(site.dataset)
+    pages = {path: f"{text}\n{abbreviations}\n" for path, text in site.pages().items()}
+    files = {**pages, **site.api_files()}
     for relative, text in sorted(files.items()):
         _write(args.out / relative, text)
     print(f"wrote {len(files)} files to {args.out}")

@@ -14,11 +14,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .data.dataset import bundled_data_dir, data_files, load_dataset
+from .data.dataset import bundled_data_dir, check_dataset_cached
+from .data.problems import DatasetError
 from .render import snippets
 from .render.pages import Site
 
-_SITES: dict[str, tuple[tuple[tuple[str, float], ...], Site]] = {}
+_SITES: dict[int, Site] = {}
 
 
 def _conf_get(conf: Any, key: str, default: Any = None) -> Any:
@@ -52,13 +53,14 @@ def data_dir_for(conf: Any) -> Path:
 
 
 def site_for(root: Path) -> Site:
-    """The dataset in `root` with its estimates, cached until one of its files changes."""
-    signature = tuple((str(p), p.stat().st_mtime) for p in data_files(root))
-    cached = _SITES.get(str(root))
-    if cached is None or cached[0] != signature:
-        cached = (signature, Site(load_dataset(root)))
-        _SITES[str(root)] = cached
-    return cached[1]
+    """The dataset in `root` with its estimates, kept until one of its files changes."""
+    dataset, problems = check_dataset_cached(root)
+    if dataset is None:
+        raise DatasetError(problems)
+    if id(dataset) not in _SITES:
+        _SITES.clear()  # one dataset version at a time: an edit replaces the old one
+        _SITES[id(dataset)] = Site(dataset)
+    return _SITES[id(dataset)]
 
 
 def _linker(env: Any, conf: Any) -> snippets.Linker:

@@ -25,7 +25,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from .data.dataset import bundled_data_dir, check_dataset, data_files
+from .data.dataset import bundled_data_dir, check_dataset_cached
 from .data.problems import Severity
 from .data.records import Dataset
 from .render.abbreviations import abbreviation_block
@@ -50,30 +50,24 @@ class ParamatlasConfig(Config):
 class ParamatlasPlugin(BasePlugin[ParamatlasConfig]):
     def __init__(self) -> None:
         self.dataset: Dataset | None = None
-        self._signature: tuple[tuple[str, float], ...] | None = None
         self._abbreviations = ""
 
     def data_root(self) -> Path:
         configured = self.config.data_dir
         return Path(configured) if configured else bundled_data_dir()
 
-    def _signature_of(self, root: Path) -> tuple[tuple[str, float], ...]:
-        return tuple((str(path), path.stat().st_mtime) for path in data_files(root))
-
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = self.data_root()
-        signature = self._signature_of(root)
-        if self.dataset is None or signature != self._signature:
-            dataset, problems = check_dataset(root)
+        dataset, problems = check_dataset_cached(root)
+        if dataset is None:
+            errors = [p.format() for p in problems if p.severity is Severity.ERROR]
+            raise PluginError(
+                f"the dataset in {root} has {len(errors)} error(s):\n" + "\n".join(errors)
+            )
+        if dataset is not self.dataset:
             for problem in problems:
-                if problem.severity is Severity.WARNING:
-                    log.info(problem.format())
-            if dataset is None:
-                errors = [p.format() for p in problems if p.severity is Severity.ERROR]
-                raise PluginError(
-                    f"the dataset in {root} has {len(errors)} error(s):\n" + "\n".join(errors)
-                )
-            self.dataset, self._signature = dataset, signature
+                log.info(problem.format())  # warnings: a count the hyperparameters disagree with
+            self.dataset = dataset
         self._abbreviations = abbreviation_block(self.dataset) if self.config.abbreviations else ""
         for asset in ASSETS:
             target = config.extra_css if asset.endswith(".css") else config.extra_javascript

@@ -189,3 +189,12 @@ def test_every_problem_reported_in_one_run(minimal_data: Path) -> None:
         ("rtx-4090.yaml", 5),
         ("active-parameters.yaml", 11),
     } <= places
+
+
+def test_second_document_is_refused(minimal_data: Path) -> None:
+    path = minimal_data / QWEN
+    path.write_text(path.read_text() + "---\nid: other\n")
+    _, problems = check_dataset(minimal_data)
+    assert any(
+        p.path == str(path) and "one YAML document, not several" in p.message for p in problems
+    )

@@ -62,6 +62,24 @@ def check_dataset(root: Path) -> tuple[Dataset | None, list[Problem]]:
     return _assemble(root, documents), sorted(problems)
 
 
+_CHECKED: dict[str, tuple[tuple[tuple[str, float], ...], Dataset | None, list[Problem]]] = {}
+
+
+def check_dataset_cached(root: Path) -> tuple[Dataset | None, list[Problem]]:
+    """`check_dataset`, remembered until a data file changes (by path and modification time).
+
+    The MkDocs plugin and the macros pluglet share it, so a build reads the data once, and
+    `mkdocs serve` reads it again only after an edit.
+    """
+    signature = tuple((str(path), path.stat().st_mtime) for path in data_files(root))
+    cached = _CHECKED.get(str(root))
+    if cached is None or cached[0] != signature:
+        dataset, problems = check_dataset(root)
+        cached = (signature, dataset, problems)
+        _CHECKED[str(root)] = cached
+    return cached[1], cached[2]
+
+
 def load_dataset(root: Path | None = None) -> Dataset:
     """The validated dataset in `root` (default: the bundled one); raises DatasetError."""
     dataset, problems = check_dataset(root if root is not None else bundled_data_dir())

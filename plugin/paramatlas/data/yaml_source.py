@@ -13,6 +13,7 @@ plain values ourselves. That lets us:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -77,48 +78,76 @@ def _position(node: yaml.Node) -> Position:
     return Position(node.start_mark.line + 1, node.start_mark.column + 1)
 
 
-class _CheckingComposer(yaml.SafeLoader):
-    """A composer that records anchors, aliases and explicit tags instead of honouring them."""
+_ANCHOR_HINT = "anchors and aliases can blow up in size; write the value out in full"
+# libyaml's parser when PyYAML was built with it (its wheels are): the same events, much faster.
+_EVENT_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_RESOLVER = yaml.resolver.Resolver()
+Report = list[tuple[Position, str, str]]
 
-    def __init__(self, stream: str, report: list[tuple[Position, str, str]]) -> None:
-        super().__init__(stream)
+
+class _Composer:
+    """Builds PyYAML nodes from parser events, recording anchors, aliases and explicit tags
+    instead of honouring them (PyYAML's own composer would expand aliases and keep tags)."""
+
+    def __init__(self, text: str, report: Report) -> None:
+        self._events: Iterator[Any] = iter(yaml.parse(text, Loader=_EVENT_LOADER))
         self._report = report
 
-    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
-        event = self.peek_event()  # type: ignore[no-untyped-call]
-        position = Position(event.start_mark.line + 1, event.start_mark.column + 1)
+    def single_document(self) -> yaml.Node | None:
+        root = None
+        documents = 0
+        for event in self._events:
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    self._complain(
+                        event,
+                        "a data file holds one YAML document, not several",
+                        "remove the second '---' and what follows it",
+                    )
+                    break
+                root = self._node(next(self._events))
+        return root
+
+    def _complain(self, event: Any, message: str, hint: str) -> None:
+        mark = event.start_mark
+        self._report.append((Position(mark.line + 1, mark.column + 1), message, hint))
+
+    def _node(self, event: Any) -> yaml.Node:
+        # libyaml's marks are its own type; nodes only need their line and column.
+        start: Any = event.start_mark
+        end: Any = event.end_mark
         if isinstance(event, yaml.AliasEvent):
-            self.get_event()  # type: ignore[no-untyped-call]
-            self._report.append(
-                (
-                    position,
-                    f"alias *{event.anchor} is not allowed",
-                    "anchors and aliases can blow up in size; write the value out in full",
-                )
-            )
-            mark = event.start_mark
-            return yaml.ScalarNode("tag:yaml.org,2002:null", "", mark, mark)  # type: ignore[arg-type]
-        anchor = getattr(event, "anchor", None)
-        if anchor is not None:
-            self._report.append(
-                (
-                    position,
-                    f"anchor &{anchor} is not allowed",
-                    "anchors and aliases can blow up in size; write the value out in full",
-                )
-            )
-            event.anchor = None
-        tag = getattr(event, "tag", None)
+            self._complain(event, f"alias *{event.anchor} is not allowed", _ANCHOR_HINT)
+            return yaml.ScalarNode("tag:yaml.org,2002:null", "", start, end)
+        if event.anchor is not None:
+            self._complain(event, f"anchor &{event.anchor} is not allowed", _ANCHOR_HINT)
+        tag = event.tag
         if tag not in (None, "!") and _is_explicit(event):
-            self._report.append(
-                (
-                    position,
-                    f"the YAML tag {tag.replace('tag:yaml.org,2002:', '!!')} is not allowed",
-                    "data files hold plain values; remove the tag",
-                )
+            shown = tag.replace("tag:yaml.org,2002:", "!!")
+            self._complain(
+                event,
+                f"the YAML tag {shown} is not allowed",
+                "data files hold plain values; remove the tag",
             )
-            event.tag = None
-        return super().compose_node(parent, index)
+        if isinstance(event, yaml.ScalarEvent):
+            implicit = (event.implicit[0], False)
+            resolved = _RESOLVER.resolve(yaml.ScalarNode, event.value, implicit)  # type: ignore[no-untyped-call]
+            style = event.style or None  # libyaml reports plain scalars as '', PyYAML as None
+            return yaml.ScalarNode(resolved, event.value, start, end, style)
+        if isinstance(event, yaml.SequenceStartEvent):
+            items = []
+            for child in self._events:
+                if isinstance(child, yaml.SequenceEndEvent):
+                    break
+                items.append(self._node(child))
+            return yaml.SequenceNode("tag:yaml.org,2002:seq", items, start)
+        pairs = []
+        for child in self._events:
+            if isinstance(child, yaml.MappingEndEvent):
+                break
+            pairs.append((self._node(child), self._node(next(self._events))))
+        return yaml.MappingNode("tag:yaml.org,2002:map", pairs, start)
 
 
 def _is_explicit(event: Any) -> bool:
@@ -152,10 +181,9 @@ def read_yaml(path: Path, display_path: str) -> tuple[YamlDocument | None, list[
 
 
 def parse_yaml(text: str, display_path: str) -> tuple[YamlDocument | None, list[Problem]]:
-    reported: list[tuple[Position, str, str]] = []
-    composer = _CheckingComposer(text, reported)
+    reported: Report = []
     try:
-        root = composer.get_single_node()
+        root = _Composer(text, reported).single_document()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -171,8 +199,6 @@ def parse_yaml(text: str, display_path: str) -> tuple[YamlDocument | None, list[
         ]
     except yaml.YAMLError as error:
         return None, [Problem(display_path, 1, 1, f"invalid YAML: {error}")]
-    finally:
-        composer.dispose()
 
     problems = [
         Problem(display_path, pos.line, pos.column, msg, hint) for pos, msg, hint in reported

@@ -26,21 +26,21 @@ RANGE_QUANTILES = (0.1, 0.9)
 
 @dataclass(frozen=True)
 class Ratios:
-    """measured / computed ratios for one device kind."""
+    """measured / computed ratios for one device kind, with their median and spread."""
 
     values: tuple[float, ...]
+    median: float
+    low: float
+    high: float
 
-    @property
-    def median(self) -> float:
-        return statistics.median(self.values)
-
-    @property
-    def low(self) -> float:
-        return _quantile(self.values, RANGE_QUANTILES[0])
-
-    @property
-    def high(self) -> float:
-        return _quantile(self.values, RANGE_QUANTILES[1])
+    @classmethod
+    def of(cls, values: tuple[float, ...]) -> Ratios:
+        return cls(
+            values,
+            statistics.median(values),
+            _quantile(values, RANGE_QUANTILES[0]),
+            _quantile(values, RANGE_QUANTILES[1]),
+        )
 
 
 def _quantile(values: tuple[float, ...], q: float) -> float:
@@ -129,4 +129,4 @@ def _ratios(pairs: Iterable[tuple[str, float]]) -> dict[str, Ratios]:
     for kind, ratio in pairs:
         grouped.setdefault(kind, []).append(ratio)
         grouped.setdefault("all", []).append(ratio)
-    return {kind: Ratios(tuple(values)) for kind, values in grouped.items()}
+    return {kind: Ratios.of(tuple(values)) for kind, values in grouped.items()}

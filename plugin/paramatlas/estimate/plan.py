@@ -93,11 +93,36 @@ def make_plan(
     kv_quant: Quantization,
     device: Hardware | None,
     host: Hardware | None,
+    breakdown: ParameterBreakdown | None = None,
 ) -> Plan:
-    breakdown = count_parameters(model.architecture)
-    weights = weight_bytes(model, quant, quantizations_by_id(dataset), breakdown)
-    kv_cache = kv_cache_bytes(model.architecture, context, kv_quant)
-    overhead = overhead_bytes(model.architecture, context)
+    breakdown = breakdown or count_parameters(model.architecture)
+    return plan_from_parts(
+        model,
+        quant,
+        kv_quant,
+        context,
+        breakdown,
+        weight_bytes(model, quant, quantizations_by_id(dataset), breakdown),
+        kv_cache_bytes(model.architecture, context, kv_quant),
+        overhead_bytes(model.architecture, context),
+        device,
+        host,
+    )
+
+
+def plan_from_parts(
+    model: Model,
+    quant: Quantization,
+    kv_quant: Quantization,
+    context: int,
+    breakdown: ParameterBreakdown,
+    weights: WeightBytes,
+    kv_cache: int,
+    overhead: int,
+    device: Hardware | None,
+    host: Hardware | None,
+) -> Plan:
+    """A plan from memory already computed: what pages showing many devices reuse."""
     placement = None
     if device is not None:
         moe_layers = moe_layer_count(model.architecture)

@@ -11,6 +11,7 @@ from typing import Any
 from ..data.records import Dataset, Hardware, Model, Quantization
 from .calibration import Calibration, calibrate, prefill_peak
 from .fit import usable_memory
+from .parameters import ParameterBreakdown
 from .plan import Plan, make_plan
 
 
@@ -76,11 +77,17 @@ def estimate(
     device: Hardware | None,
     host: Hardware | None,
     calibration: Calibration | None = None,
+    breakdown: ParameterBreakdown | None = None,
 ) -> Estimate:
-    plan = make_plan(dataset, model, quant, context, kv_quant, device, host)
+    plan = make_plan(dataset, model, quant, context, kv_quant, device, host, breakdown)
+    return calibrated(plan, calibration or calibrate(dataset))
+
+
+def calibrated(plan: Plan, calibration: Calibration) -> Estimate:
+    """The plan's bound turned into an estimate with the range its device kind's data gives."""
+    device = plan.device
     if device is None or plan.decode_tokens_per_s_bound is None:
         return Estimate(plan, None, None, None, None)
-    calibration = calibration or calibrate(dataset)
     bound = plan.decode_tokens_per_s_bound
     decode = calibration.decode_ratios(device.kind)
     decode_estimate = decode_range = None

@@ -12,8 +12,10 @@ from functools import cached_property
 
 from ..data.records import Dataset, Hardware, Model, Quantization
 from ..estimate.calibration import Calibration, calibrate
-from ..estimate.plan import DEFAULT_KV_QUANT, default_host
-from ..estimate.report import Estimate, estimate
+from ..estimate.memory import WeightBytes, kv_cache_bytes, overhead_bytes, weight_bytes
+from ..estimate.parameters import ParameterBreakdown, count_parameters
+from ..estimate.plan import DEFAULT_KV_QUANT, default_host, plan_from_parts
+from ..estimate.report import Estimate, calibrated
 from . import numbers
 
 GUIDANCE_CONTEXT = 8192
@@ -55,6 +57,15 @@ class Guide:
         self.kv_quant = self.quantizations[DEFAULT_KV_QUANT]
         self.host = default_host(dataset)
         self._estimates: dict[tuple[str, str, int, str | None], Estimate] = {}
+        self._breakdowns: dict[str, ParameterBreakdown] = {}
+        self._weight_cache: dict[tuple[str, str], WeightBytes] = {}
+        self._context_cache: dict[tuple[str, int], tuple[int, int]] = {}
+        self._candidates: dict[str, list[Quantization]] = {}
+
+    def breakdown(self, model: Model) -> ParameterBreakdown:
+        if model.id not in self._breakdowns:
+            self._breakdowns[model.id] = count_parameters(model.architecture)
+        return self._breakdowns[model.id]
 
     @cached_property
     def calibration(self) -> Calibration:
@@ -65,19 +76,45 @@ class Guide:
     ) -> Estimate:
         key = (model.id, quant.id, context, device.id if device else None)
         if key not in self._estimates:
-            self._estimates[key] = estimate(
-                self.dataset,
+            plan = plan_from_parts(
                 model,
                 quant,
-                context,
                 self.kv_quant,
+                context,
+                self.breakdown(model),
+                self._weights(model, quant),
+                *self._context_memory(model, context),
                 device,
                 self.host,
-                self.calibration,
             )
+            self._estimates[key] = calibrated(plan, self.calibration)
         return self._estimates[key]
 
+    def _weights(self, model: Model, quant: Quantization) -> WeightBytes:
+        key = (model.id, quant.id)
+        if key not in self._weight_cache:
+            self._weight_cache[key] = weight_bytes(
+                model, quant, self.quantizations, self.breakdown(model)
+            )
+        return self._weight_cache[key]
+
+    def _context_memory(self, model: Model, context: int) -> tuple[int, int]:
+        """KV cache and overhead bytes: they depend on the context, not on the format."""
+        key = (model.id, context)
+        if key not in self._context_cache:
+            arch = model.architecture
+            self._context_cache[key] = (
+                kv_cache_bytes(arch, context, self.kv_quant),
+                overhead_bytes(arch, context),
+            )
+        return self._context_cache[key]
+
     def candidates(self, model: Model) -> list[Quantization]:
+        if model.id not in self._candidates:
+            self._candidates[model.id] = self._formats_for(model)
+        return self._candidates[model.id]
+
+    def _formats_for(self, model: Model) -> list[Quantization]:
         """Formats worth showing for `model`, most precise first.
 
         A format never claims more precision than the released checkpoint has: a model released

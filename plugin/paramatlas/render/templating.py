@@ -19,9 +19,15 @@ from . import numbers
 _LINK_TARGET = re.compile(r"\]\(\s*(?!https?://)[^)]*\)")
 
 
+_SPECIAL = re.compile(r"[<>&'\"\[\]]")
+
+
 def plain(value: Any) -> Markup:
     """Data text for Markdown: HTML escaped, and brackets made inert so it cannot form a link."""
-    return Markup(str(escape(value)).replace("[", "&#91;").replace("]", "&#93;"))
+    text = str(value)
+    if not _SPECIAL.search(text):
+        return Markup(text)  # the common case, and a hot path: nothing to escape
+    return Markup(str(escape(text)).replace("[", "&#91;").replace("]", "&#93;"))
 
 
 def _finalize(value: Any) -> Any:

@@ -1,0 +1,135 @@
+"""Build-time benchmark: the site with the plugin against the same pages built without it.
+
+For the real dataset and for synthetic datasets of 100, 1,000 and 5,000 models (copies of real
+entries under new ids), it builds
+
+* the site with the paramatlas plugin (load, validate, estimate, render, then MkDocs), and
+* a plain site holding the very Markdown the plugin generates (`paramatlas render`), no plugin,
+
+each in a fresh process, and prints wall-clock seconds, peak memory (max RSS) and their ratio.
+Run by hand: `python benchmarks/build.py [--sizes 100 1000] [--keep DIR]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+THEME = {"name": "material", "font": False}
+
+
+@dataclass(frozen=True)
+class Run:
+    seconds: float
+    peak_mib: float
+
+
+def run(command: list[str], cwd: Path) -> Run:
+    """Run `command` in a new process; its wall time and the peak RSS the kernel reports for it."""
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        command,
+        cwd=cwd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    if status != 0:
+        error = process.stderr.read().decode() if process.stderr else ""
+        raise SystemExit(f"{' '.join(command)} failed in {cwd}:\n{error[-2000:]}")
+    return Run(elapsed, usage.ru_maxrss / 1024)
+
+
+def synthetic_data(target: Path, models: int) -> Path:
+    """A dataset with `models` model files: the real ones, then copies under new ids."""
+    shutil.copytree(ROOT / "data", target)
+    originals = sorted((target / "models").glob("*/*.yaml"))
+    copies = models - len(originals)
+    if copies < 0:
+        for path in originals[models:]:
+            path.unlink()
+        (target / "measurements.yaml").unlink()  # it names models that may be gone
+        return target
+    for index in range(copies):
+        source = originals[index % len(originals)]
+        new_id = f"{source.stem}-v{index}"
+        text = source.read_text(encoding="utf-8").replace(f"id: {source.stem}\n", f"id: {new_id}\n")
+        (source.parent / f"{new_id}.yaml").write_text(text, encoding="utf-8")
+    return target
+
+
+def write_config(site: Path, plugin: bool) -> None:
+    lines = ["site_name: benchmark", "theme:", "  name: material", "  font: false"]
+    if plugin:
+        lines += ["plugins:", "  - search", "  - paramatlas:", "      data_dir: data"]
+    else:
+        lines += ["plugins:", "  - search"]
+    lines += [
+        "markdown_extensions:",
+        "  - abbr",
+        "  - admonition",
+        "  - attr_list",
+        "  - md_in_html",
+        "  - tables",
+    ]
+    (site / "mkdocs.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def measure(label: str, data: Path, work: Path) -> tuple[Run, Run]:
+    with_plugin = work / f"{label}-plugin"
+    plain = work / f"{label}-plain"
+    for site in (with_plugin, plain):
+        (site / "docs").mkdir(parents=True)
+        (site / "docs" / "index.md").write_text("# Benchmark\n", encoding="utf-8")
+    shutil.copytree(data, with_plugin / "data")
+    write_config(with_plugin, plugin=True)
+    write_config(plain, plugin=False)
+    python = sys.executable
+    subprocess.run(
+        [python, "-m", "paramatlas", "render", "--data", str(data), "--out", str(plain / "docs")],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    mkdocs = [python, "-m", "mkdocs", "build", "-q", "-d", "site"]
+    return run(mkdocs, with_plugin), run(mkdocs, plain)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[100, 1000, 5000])
+    parser.add_argument("--keep", type=Path, help="keep the built sites in this folder")
+    args = parser.parse_args()
+    work = args.keep or Path(tempfile.mkdtemp(prefix="paramatlas-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    cases = [("real", ROOT / "data")]
+    for size in args.sizes:
+        cases.append((str(size), synthetic_data(work / f"data-{size}", size)))
+    print(
+        f"{'models':>8} {'plugin s':>9} {'plain s':>8} {'ratio':>6} {'plugin MiB':>11} "
+        f"{'plain MiB':>10} {'s/model':>8}"
+    )
+    for label, data in cases:
+        count = len(list((data / "models").glob("*/*.yaml")))
+        plugin, plain = measure(label, data, work)
+        print(
+            f"{count:>8} {plugin.seconds:>9.1f} {plain.seconds:>8.1f} "
+            f"{plugin.seconds / plain.seconds:>6.2f} {plugin.peak_mib:>11.0f} "
+            f"{plain.peak_mib:>10.0f} {plugin.seconds / count:>8.3f}",
+            flush=True,
+        )
+    if args.keep is None:
+        shutil.rmtree(work)
+
+
+if __name__ == "__main__":
+    main()
