@@ -50,3 +50,8 @@ def test_links_in_data_cannot_point_anywhere_but_http() -> None:
     assert "](javascript:" not in text
     assert "&#91;x&#93;(javascript:alert(1))" in text  # in the name: no link at all
     assert "[x](#)" in text  # in notes (prose): the link is kept, its target is not
+
+
+def test_links_the_pages_make_themselves_are_not_escaped() -> None:
+    for name, text in Site(load_dataset()).pages().items():
+        assert "&#93;(" not in text, f"{name}: a link of ours was escaped into text"

@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from ..data.records import GlossaryTerm, Model
+from markupsafe import Markup
+
+from ..data.records import GlossaryTerm, Hardware, Model
 from ..estimate.memory import cache_layout
 from . import numbers
 from .describe import explain_name
+from .templating import plain
 
 if TYPE_CHECKING:
     from .pages import Site
@@ -17,15 +20,21 @@ CONTEXT = 32768
 Example = dict[str, str]
 
 
-def worked_example(site: Site, term: GlossaryTerm) -> Example | None:
+def worked_example(site: Site, term: GlossaryTerm) -> dict[str, Markup] | None:
+    """The term's worked example as Markdown; data strings in it are escaped where inserted."""
     if term.example is None or term.example_model is None:
         return None
     model = site.dataset.model(term.example_model)
-    return _EXAMPLES[term.example](site, model)
+    example = _EXAMPLES[term.example](site, model)
+    return {"title": plain(example["title"]), "body": Markup(example["body"])}
 
 
 def _link(model: Model) -> str:
-    return f"[{model.name}](../models/{model.id}.md)"
+    return f"[{plain(model.name)}](../models/{model.id}.md)"
+
+
+def _device_link(device: Hardware) -> str:
+    return f"[{plain(device.name)}](../hardware/{device.id}.md)"
 
 
 def _parameter_split(site: Site, model: Model) -> Example:
@@ -170,7 +179,8 @@ def _decode_bound(site: Site, model: Model) -> Example:
     return {
         "title": f"{model.name} on {device.name}",
         "body": f"At Q4_K_M, each token of {_link(model)} reads about {numbers.gib(read, 2)} GiB "
-        f"of weights and cache. At {device.bandwidth_gb_s:g} GB/s that allows at most "
+        f"of weights and cache. At the {device.bandwidth_gb_s:g} GB/s of {_device_link(device)} "
+        "that allows at most "
         f"**{numbers.tokens_per_s(plan.decode_tokens_per_s_bound)} tokens/s** ({verdict}).",
     }
 
@@ -194,7 +204,7 @@ def _offload(site: Site, model: Model) -> Example:
             return {
                 "title": f"{model.name} on {device.name}",
                 "body": f"{_link(model)} does not fit in the {device.memory_gib:g} GiB of "
-                f"[{device.name}](../hardware/{device.id}.md). Keeping "
+                f"{_device_link(device)}. Keeping "
                 f"{placement.offload} in system RAM "
                 f"({numbers.gib(placement.host_bytes)} GiB) leaves "
                 f"{numbers.gib(placement.accelerator_bytes)} GiB on the GPU, for an estimated "
@@ -204,7 +214,7 @@ def _offload(site: Site, model: Model) -> Example:
 
 
 def _name_decoding(site: Site, model: Model) -> Example:
-    lines = explain_name(model.name) or [f"*{model.name}* makes no size claim."]
+    lines = explain_name(model.name) or [f"*{plain(model.name)}* makes no size claim."]
     return {"title": model.name, "body": "\n".join(f"- {line}" for line in lines)}
 
 
