@@ -11,7 +11,7 @@ from ..data.records import GlossaryTerm, Hardware, Model
 from ..estimate.memory import cache_layout
 from . import numbers
 from .describe import explain_name
-from .templating import plain
+from .templating import link, plain
 
 if TYPE_CHECKING:
     from .pages import Site
@@ -30,11 +30,11 @@ def worked_example(site: Site, term: GlossaryTerm) -> dict[str, Markup] | None:
 
 
 def _link(model: Model) -> str:
-    return f"[{plain(model.name)}](../models/{model.id}.md)"
+    return link(model.name, f"../models/{model.id}.md")
 
 
 def _device_link(device: Hardware) -> str:
-    return f"[{plain(device.name)}](../hardware/{device.id}.md)"
+    return link(device.name, f"../hardware/{device.id}.md")
 
 
 def _parameter_split(site: Site, model: Model) -> Example:

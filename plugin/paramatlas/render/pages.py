@@ -24,7 +24,7 @@ from .exemplars import exemplars
 from .guidance import GUIDANCE_CONTEXT, MEMORY_TABLE_CONTEXTS, Guidance, Guide, decode_text
 from .methodology import methodology_context
 from .schema_reference import schema_sections
-from .templating import environment
+from .templating import environment, link
 
 KIND_PHRASES = {
     "discrete-gpu": "Discrete GPU",
@@ -161,7 +161,7 @@ class Site:
         source = model.source(source_id)
         if source is None:
             return "derived"
-        return f"[{source.title}]({source.url})"
+        return link(source.title, source.url)
 
     def _count_rows(self, model: Model) -> list[dict[str, str]]:
         counts = model.parameters
@@ -449,7 +449,7 @@ class Site:
         host_note = None
         if device.kind in ("discrete-gpu", "datacenter") and host is not None:
             host_note = (
-                f"[{host.name}](../hardware/{host.id}.md): {host.memory_gib:g} GiB at "
+                link(host.name, f"../hardware/{host.id}.md") + f": {host.memory_gib:g} GiB at "
                 f"{host.bandwidth_gb_s:g} GB/s (assumed)"
             )
         return self.render(

@@ -30,6 +30,11 @@ def plain(value: Any) -> Markup:
     return Markup(str(escape(text)).replace("[", "&#91;").replace("]", "&#93;"))
 
 
+def link(text: str, target: str) -> Markup:
+    """A Markdown link whose text comes from data: the text is escaped, the link is kept."""
+    return Markup(f"[{plain(text)}]({plain(target)})")
+
+
 def _finalize(value: Any) -> Any:
     """Every `{{ }}` output: plain strings from data are made inert; Markup passes through."""
     if isinstance(value, str) and not isinstance(value, Markup):
