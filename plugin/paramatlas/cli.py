@@ -168,31 +168,29 @@ def _resolve_model(dataset: Dataset, reference: str) -> Model:
     path = Path(reference)
     if path.suffix == ".json" and path.is_file():
         return _model_from_config(path)
-    if path.suffix in (".yaml", ".yml") and path.is_file():
-        model, problems = load_entry_file(path, "model", dataset)
-        if model is None:
-            raise DatasetError(problems)
-        return model  # type: ignore[no-any-return]
-    if reference in dataset.ids("models"):
-        return dataset.model(reference)
-    raise UsageError(
-        f"no model '{reference}' in the dataset, and no such file"
-        + _closest(reference, dataset.ids("models"))
-    )
+    return _resolve_entry(dataset, reference, "model", "models", dataset.model)  # type: ignore[no-any-return]
 
 
 def _resolve_hardware(dataset: Dataset, reference: str) -> Hardware:
+    return _resolve_entry(dataset, reference, "hardware", "hardware", dataset.device)  # type: ignore[no-any-return]
+
+
+def _resolve_entry(
+    dataset: Dataset, reference: str, kind: str, collection: str, lookup: Any
+) -> Any:
+    """A dataset id, or a YAML file of that kind checked like one inside the dataset."""
     path = Path(reference)
     if path.suffix in (".yaml", ".yml") and path.is_file():
-        device, problems = load_entry_file(path, "hardware", dataset)
-        if device is None:
+        entry, problems = load_entry_file(path, kind, dataset)
+        if entry is None:
             raise DatasetError(problems)
-        return device  # type: ignore[no-any-return]
-    if reference in dataset.ids("hardware"):
-        return dataset.device(reference)
+        return entry
+    if reference in dataset.ids(collection):
+        return lookup(reference)
+    what = "model" if kind == "model" else "device"
     raise UsageError(
-        f"no device '{reference}' in the dataset, and no such file"
-        + _closest(reference, dataset.ids("hardware"))
+        f"no {what} '{reference}' in the dataset, and no such file"
+        + _closest(reference, dataset.ids(collection))
     )
 
 

@@ -9,7 +9,7 @@ import pytest
 from paramatlas import load_dataset
 from paramatlas.data.records import Dataset, Quantization
 from paramatlas.estimate.memory import kv_cache_bytes, overhead_bytes, weight_bytes
-from tests.estimate.tiny import TINY_MOE, tiny_architecture, tiny_model
+from tests.estimate.tiny import TINY_MLA, TINY_MOE, tiny_architecture, tiny_model
 
 
 @pytest.fixture(scope="module")
@@ -77,17 +77,7 @@ def test_kv_shared_layers_and_k_equals_v(quants: dict[str, Quantization]) -> Non
 
 
 def test_kv_cache_of_latent_attention_is_the_latent(quants: dict[str, Quantization]) -> None:
-    mla = {
-        "kind": "mla",
-        "heads": 2,
-        "mla": {
-            "q_lora_rank": 8,
-            "kv_lora_rank": 4,
-            "qk_nope_head_dim": 6,
-            "qk_rope_head_dim": 2,
-            "v_head_dim": 5,
-        },
-    }
+    mla = TINY_MLA
     arch = tiny_architecture(attention=mla)
     assert kv_cache_bytes(arch, 1000, quants["F16"]) == (4 + 2) * 2 * 1000 * 2
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from paramatlas.estimate.parameters import active_variants, count_parameters, pattern_split
-from tests.estimate.tiny import TINY_MOE, tiny_architecture
+from tests.estimate.tiny import TINY_MLA, TINY_MOE, tiny_architecture
 
 
 def test_dense_gqa_model_by_hand() -> None:
@@ -57,17 +57,7 @@ def test_dense_first_and_interleaved_moe_layers() -> None:
 
 
 def test_latent_attention_by_hand() -> None:
-    mla = {
-        "kind": "mla",
-        "heads": 2,
-        "mla": {
-            "q_lora_rank": 8,
-            "kv_lora_rank": 4,
-            "qk_nope_head_dim": 6,
-            "qk_rope_head_dim": 2,
-            "v_head_dim": 5,
-        },
-    }
+    mla = TINY_MLA
     counts = count_parameters(tiny_architecture(attention=mla))
     # Q: 64*8 + 8 (norm) + 8*2*(6+2); KV down: 64*(4+2) + 4; KV up: 4*2*(6+5); O: 2*5*64
     assert counts.attention == 2 * (648 + 388 + 88 + 640)

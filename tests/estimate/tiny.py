@@ -71,3 +71,16 @@ def device(kind: str, gib: float, bandwidth: float = 100.0, vendor: str = "Test"
         sources=(),
         path="test.yaml",
     )
+
+
+TINY_MLA = {
+    "kind": "mla",
+    "heads": 2,
+    "mla": {
+        "q_lora_rank": 8,
+        "kv_lora_rank": 4,
+        "qk_nope_head_dim": 6,
+        "qk_rope_head_dim": 2,
+        "v_head_dim": 5,
+    },
+}
