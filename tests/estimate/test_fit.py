@@ -8,7 +8,7 @@ from paramatlas import load_dataset
 from paramatlas.estimate.fit import Placement, place, usable_memory
 from paramatlas.estimate.memory import GIB, WeightBytes
 from paramatlas.estimate.plan import default_host, make_plan
-from tests.estimate.tiny import device
+from tests.estimate.tiny import device, tiny_architecture, tiny_model
 
 HOST = device("cpu", 64, bandwidth=80)
 
@@ -137,3 +137,13 @@ def test_per_layer_embeddings_are_not_forced_onto_the_accelerator() -> None:
     assert plan.decode_tokens_per_s_bound == pytest.approx(
         100e9 / (plan.weights.read_per_token + plan.kv_cache)
     )
+
+
+def test_prefill_flops_by_hand() -> None:
+    dataset = load_dataset()
+    quants = {quant.id: quant for quant in dataset.quantizations}
+    model = tiny_model(tiny_architecture())
+    plan = make_plan(dataset, model, quants["F16"], 1000, quants["F16"], None, None)
+    # 2 FLOPs per multiplied weight (86848 less the 6400 embedding) plus attention:
+    # 2 * 2 * layers * (4 heads * 16) * half of the context
+    assert plan.prefill_flops_per_token == 2 * (86848 - 6400) + 2 * 2 * 2 * 64 * 500

@@ -136,3 +136,11 @@ def test_deepseek_v3_caches_the_latent_not_full_k_and_v(
     arch = dataset.model("deepseek-v3").architecture
     # 61 layers * (512 + 64) * 2 bytes per token
     assert kv_cache_bytes(arch, 1, quants["F16"]) == 61 * 576 * 2
+
+
+def test_overhead_by_hand() -> None:
+    arch = tiny_architecture()
+    # 300 MiB base; a 512-token micro-batch of the widest layer (128) in F32, twice; logits for
+    # 100 tokens of vocabulary in F32; a 512 x 4096 F16 mask.
+    expected = 300 * 2**20 + 512 * 128 * 4 * 2 + 512 * 100 * 4 + 512 * 4096 * 2
+    assert overhead_bytes(arch, 4096) == expected
