@@ -77,13 +77,17 @@ class ParamatlasPlugin(BasePlugin[ParamatlasConfig]):
         return config
 
     def _edit_url(self, config: MkDocsConfig) -> str | None:
+        """Where "edit this file" links point: the option, or the data folder in repo_url."""
         if self.config.edit_url:
             return self.config.edit_url
-        if config.repo_url and not self.config.data_dir:
+        if not config.repo_url or not self.config.data_dir or not config.config_file_path:
             return None  # the bundled dataset is not in this site's repository
-        if config.repo_url and self.config.data_dir:
-            return f"{config.repo_url.rstrip('/')}/edit/main/{self.config.data_dir.strip('/')}"
-        return None
+        site_root = Path(config.config_file_path).resolve().parent
+        try:
+            relative = Path(self.config.data_dir).resolve().relative_to(site_root)
+        except ValueError:
+            return None  # a data folder outside the repository has no edit page
+        return f"{config.repo_url.rstrip('/')}/edit/main/{relative.as_posix()}"
 
     # Run after other plugins have collected the site's own files, so a site file always wins.
     @event_priority(-50)

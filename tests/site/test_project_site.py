@@ -129,3 +129,13 @@ def test_charts_are_inline_svg_with_text_alternatives(site: Path) -> None:
     model = page(site, "models/gemma-4-e2b")
     titles = [svg.find("title").get_text() for svg in model.find_all("svg", class_="pa-chart")]
     assert titles == ["Parameters of Gemma 4 E2B", "Memory of Gemma 4 E2B against context length"]
+
+
+def test_model_page_links_to_its_data_file_and_json(site: Path) -> None:
+    html = page(site, "models/gemma-4-e2b")
+    edit = html.find("a", string="Edit this model's data file")
+    assert edit["href"] == (
+        "https://github.com/paramatlas/paramatlas/edit/main/data/models/gemma-4/gemma-4-e2b.yaml"
+    )
+    download = html.find("a", string="Download this model as JSON")
+    assert (site / "site/models/gemma-4-e2b" / download["href"]).resolve().is_file()
