@@ -51,6 +51,9 @@ class ParamatlasPlugin(BasePlugin[ParamatlasConfig]):
     def __init__(self) -> None:
         self.dataset: Dataset | None = None
         self._abbreviations = ""
+        # Generated files for one dataset and set of options: `mkdocs serve` rebuilds after a
+        # page edit reuse them; a data edit brings a new dataset and a fresh render.
+        self._generated: tuple[Dataset, SiteOptions, dict[str, str]] | None = None
 
     def data_root(self) -> Path:
         configured = self.config.data_dir
@@ -97,17 +100,24 @@ class ParamatlasPlugin(BasePlugin[ParamatlasConfig]):
             override_dir=Path(self.config.templates_dir) if self.config.templates_dir else None,
             edit_url_base=self._edit_url(config),
         )
-        site = Site(self.dataset, options)
-        generated: dict[str, str | bytes] = {**site.pages(), **site.api_files()}
-        for asset in ASSETS:
-            text = (resources.files("paramatlas") / "assets" / asset).read_text("utf-8")
-            generated[f"{ASSET_DIR}/{asset}"] = text
-        for src_uri, content in sorted(generated.items()):
+        for src_uri, content in sorted(self._generate(self.dataset, options).items()):
             if files.get_file_from_path(src_uri) is not None:
                 log.info(f"{src_uri}: the site's own file replaces the generated one")
                 continue
             files.append(File.generated(config, src_uri, content=content))
         return files
+
+    def _generate(self, dataset: Dataset, options: SiteOptions) -> dict[str, str]:
+        cached = self._generated
+        if cached is not None and cached[0] is dataset and cached[1] == options:
+            return cached[2]
+        site = Site(dataset, options)
+        generated = {**site.pages(), **site.api_files()}
+        for asset in ASSETS:
+            text = (resources.files("paramatlas") / "assets" / asset).read_text("utf-8")
+            generated[f"{ASSET_DIR}/{asset}"] = text
+        self._generated = (dataset, options, generated)
+        return generated
 
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
