@@ -470,7 +470,7 @@ class Site:
 
     def hardware_index(self) -> str:
         rows = []
-        for device in self.dataset.hardware:
+        for device in self._devices():
             verdicts = [self.guide.best(model, device).fit for model in self.dataset.models]
             rows.append(
                 {
