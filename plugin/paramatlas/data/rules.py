@@ -367,9 +367,10 @@ def _attention_shape(document: YamlDocument, arch: dict[str, Any]) -> Iterator[P
             "copy head_dim from config.json",
             at_key=True,
         )
-    for key in ("layer_pattern",):
-        if key in attention and "sliding_window" not in attention:
-            yield _problem(document, (*at, key), "a local:global pattern needs sliding_window")
+    if "layer_pattern" in attention and "sliding_window" not in attention:
+        yield _problem(
+            document, (*at, "layer_pattern"), "a local:global pattern needs sliding_window"
+        )
     kv_shared = attention.get("kv_shared_layers", 0)
     if kv_shared >= arch["layers"]:
         yield _problem(

@@ -126,7 +126,8 @@ class Guide:
             return [native]
         quants = [self.quantizations[q] for q in COMMON_QUANTS if q in self.quantizations]
         if native is not None:
-            quants = [q for q in quants if q.bits_per_weight <= native.bits_per_weight]
+            # Half a bit of slack for block scales: Q8_0 (8.5) keeps what an FP8 release has.
+            quants = [q for q in quants if q.bits_per_weight <= native.bits_per_weight + 0.5]
             if native not in quants:
                 quants.append(native)
         return sorted(quants, key=lambda quant: quant.bits_per_weight, reverse=True)

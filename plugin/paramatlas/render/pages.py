@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from ..data.records import Dataset, Hardware, Model
 from ..estimate.fit import usable_memory
-from ..estimate.parameters import active_variants, count_parameters
+from ..estimate.parameters import active_variants
 from . import api, charts, numbers
 from .describe import architecture_phrase, attention_phrase, explain_name
 from .examples import worked_example
@@ -186,7 +186,7 @@ class Site:
         return result
 
     def _derived(self, model: Model) -> dict[str, str]:
-        breakdown = count_parameters(model.architecture)
+        breakdown = self.guide.breakdown(model)
         declared = model.parameters
         warning = ""
         gaps = []
@@ -338,9 +338,9 @@ class Site:
         contexts = [
             c for c in (1024, 4096, 16384, 32768, 65536, 131072, 262144, 1048576) if c <= longest
         ]
-        quants = [self.guide.quantizations[q] for q in MEMORY_CHART_QUANTS]
-        if model.native_precision in ("MXFP4",):
-            quants = [self.guide.quantizations[model.native_precision], *quants[1:]]
+        # The same formats the memory table offers: never more precise than the checkpoint.
+        offered = self.guide.candidates(model)
+        quants = [q for q in offered if q.id in MEMORY_CHART_QUANTS] or offered[:1]
         series = [
             charts.Series(
                 quant.id,
