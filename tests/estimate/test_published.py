@@ -48,8 +48,14 @@ def _published(dataset: Dataset, model_id: str, count: str) -> list[Count | Also
     return [primary, *others]
 
 
-def test_there_are_real_configs() -> None:
-    assert len(CONFIGS) >= 7
+def test_real_configs_cover_a_dozen_models_of_many_architectures() -> None:
+    recorded = {
+        entry["id"] for entry in yaml.safe_load((HERE / "configs/SOURCES.yaml").read_text())
+    }
+    assert {path.stem for path in CONFIGS} == recorded  # every fixture says where it came from
+    model_types = {json.loads(path.read_text())["model_type"] for path in CONFIGS}
+    assert len(CONFIGS) >= 12
+    assert len(model_types) >= 9
 
 
 @pytest.mark.parametrize("path", CONFIGS, ids=[p.stem for p in CONFIGS])
