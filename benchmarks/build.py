@@ -75,7 +75,12 @@ def write_config(site: Path, plugin: bool) -> None:
     if plugin:
         lines += ["plugins:", "  - search", "  - paramatlas:", "      data_dir: data"]
     else:
-        lines += ["plugins:", "  - search"]
+        # The plugin keeps entry pages out of the navigation; the plain site does the same, so
+        # both render the same sidebar.
+        lines += ["plugins:", "  - search", "not_in_nav: |"]
+        for section in ("models", "hardware", "glossary"):
+            lines += [f"  /{section}/*.md", f"  !/{section}/index.md"]
+        lines += ["  /families/*.md"]
     lines += [
         "markdown_extensions:",
         "  - abbr",

@@ -26,7 +26,7 @@ from .estimate.plan import DEFAULT_CONTEXT, DEFAULT_KV_QUANT, DEFAULT_QUANT, def
 from .estimate.report import Estimate, estimate
 from .render.abbreviations import abbreviation_block
 from .render.api import export as export_dataset
-from .render.pages import Site
+from .render.pages import Site, SiteOptions
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -81,6 +81,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     render.add_argument("--out", type=Path, required=True, help="the folder to write into")
     render.add_argument("--data", type=Path, help="the dataset folder (default: bundled)")
+    render.add_argument(
+        "--no-directory-urls",
+        dest="directory_urls",
+        action="store_false",
+        help="link pages as page.html, for sites built with use_directory_urls: false",
+    )
     return parser
 
 
@@ -336,7 +342,7 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _render(args: argparse.Namespace) -> int:
-    site = Site(load_dataset(args.data))
+    site = Site(load_dataset(args.data), SiteOptions(directory_urls=args.directory_urls))
     # Tooltips need the abbreviations on every page; the MkDocs plugin appends them at build.
     abbreviations = abbreviation_block(site.dataset)
     pages = {path: f"{text}\n{abbreviations}\n" for path, text in site.pages().items()}

@@ -6,6 +6,9 @@ Phases, in event order:
   before anything is written;
 * `on_files` renders the pages and JSON files and adds them as virtual files, unless the site
   has its own file at that path;
+  Entry pages (one per model, device, term, family) stay out of the navigation unless
+  `entries_in_nav` is set: the index pages list them, and a sidebar of every entry on every page
+  makes each page, and the build, grow with the square of the dataset;
 * `on_page_markdown` appends the glossary's abbreviations so tooltips work on every page;
 * `on_serve` watches the data folder.
 """
@@ -22,14 +25,14 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from .data.dataset import bundled_data_dir, check_dataset_cached
 from .data.problems import Severity
 from .data.records import Dataset
 from .render.abbreviations import abbreviation_block
-from .render.pages import Site, SiteOptions
+from .render.pages import INDEX_PAGES, Site, SiteOptions
 
 log = get_plugin_logger(__name__)
 ASSETS = ("paramatlas.css", "paramatlas.js")
@@ -45,6 +48,8 @@ class ParamatlasConfig(Config):
     """Base URL for "edit this file" links to data files; default: repo_url/edit/main/data."""
     abbreviations = config_options.Type(bool, default=True)
     """Append the glossary's abbreviations to every page, for tooltips."""
+    entries_in_nav = config_options.Type(bool, default=False)
+    """List every model, device, term and family page in the navigation, not just the indexes."""
 
 
 class ParamatlasPlugin(BasePlugin[ParamatlasConfig]):
@@ -99,13 +104,21 @@ class ParamatlasPlugin(BasePlugin[ParamatlasConfig]):
         options = SiteOptions(
             override_dir=Path(self.config.templates_dir) if self.config.templates_dir else None,
             edit_url_base=self._edit_url(config),
+            directory_urls=config.use_directory_urls,
         )
         for src_uri, content in sorted(self._generate(self.dataset, options).items()):
             if files.get_file_from_path(src_uri) is not None:
                 log.info(f"{src_uri}: the site's own file replaces the generated one")
                 continue
-            files.append(File.generated(config, src_uri, content=content))
+            files.append(
+                File.generated(config, src_uri, content=content, inclusion=self._inclusion(src_uri))
+            )
         return files
+
+    def _inclusion(self, src_uri: str) -> InclusionLevel:
+        if self.config.entries_in_nav or src_uri in INDEX_PAGES or not src_uri.endswith(".md"):
+            return InclusionLevel.UNDEFINED
+        return InclusionLevel.NOT_IN_NAV
 
     def _generate(self, dataset: Dataset, options: SiteOptions) -> dict[str, str]:
         cached = self._generated

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import yaml
 from bs4 import BeautifulSoup
@@ -60,3 +61,20 @@ def table_rows(table: object) -> list[list[str]]:
         [" ".join(cell.get_text().split()) for cell in row.find_all(["td", "th"])]
         for row in table.find_all("tr")  # type: ignore[attr-defined]
     ]
+
+
+def broken_links(built: Path, pages: list[Path]) -> list[str]:
+    """Relative `<a href>` links on `pages` (HTML files under `built`) that lead to no file."""
+    broken = []
+    for html_file in pages:
+        soup = BeautifulSoup(html_file.read_text(encoding="utf-8"), "html.parser")
+        for anchor in soup.find_all("a", href=True):
+            href = urlsplit(anchor["href"])
+            if href.scheme or href.netloc or not href.path:
+                continue  # external, or a fragment on the same page
+            target = (html_file.parent / unquote(href.path)).resolve()
+            if href.path.endswith("/"):
+                target = target / "index.html"
+            if not target.is_relative_to(built.resolve()) or not target.exists():
+                broken.append(f"{html_file.relative_to(built)}: {anchor['href']}")
+    return broken

@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 from tests.conftest import FIXTURES, replace_once
-from tests.site.building import build_site, page, table_rows, write_site
+from tests.site.building import broken_links, build_site, page, table_rows, write_site
 
 MACROS_ONLY = {
     "site_name": "Elsewhere",
@@ -114,3 +114,44 @@ def test_templates_dir_overrides_a_template(tmp_path: Path) -> None:
     html = page(site, "glossary")
     assert html.find("h1").get_text() == "Terms"
     assert "Active parameters" in html.get_text()
+
+
+def _navigation_links(site: Path) -> set[str]:
+    primary = page(site, "").select_one("nav.md-nav--primary")
+    assert primary is not None
+    return {a["href"] for a in primary.find_all("a", href=True)}
+
+
+def test_entry_pages_stay_out_of_the_navigation_unless_asked(tmp_path: Path) -> None:
+    shutil.copytree(FIXTURES / "minimal", tmp_path / "data")
+    for entries_in_nav in (False, True):
+        site = tmp_path / f"nav-{entries_in_nav}"
+        plugin = {"paramatlas": {"data_dir": "../data", "entries_in_nav": entries_in_nav}}
+        config = {"site_name": "Mine", "theme": {"name": "material"}, "plugins": [plugin]}
+        write_site(site, config, {"index.md": "# Mine\n"})
+        result = build_site(site)
+        assert result.returncode == 0, result.stderr
+        links = _navigation_links(site)
+        assert {"models/", "hardware/", "glossary/", "methodology/"} <= links
+        assert ("models/qwen3-30b-a3b/" in links) is entries_in_nav
+        assert ("hardware/rtx-4090/" in links) is entries_in_nav
+        # out of the navigation is not out of the site
+        assert (site / "site/models/qwen3-30b-a3b/index.html").is_file()
+
+
+def test_table_links_follow_use_directory_urls(tmp_path: Path) -> None:
+    shutil.copytree(FIXTURES / "minimal", tmp_path / "data")
+    config = {
+        "site_name": "Mine",
+        "use_directory_urls": False,
+        "plugins": [{"paramatlas": {"data_dir": "data"}}],
+    }
+    site = write_site(tmp_path, config, {"index.md": "# Mine\n"})
+    result = build_site(site)
+    assert result.returncode == 0, result.stderr
+    built = site / "site"
+    model_page = built / "models/qwen3-30b-a3b.html"
+    device_page = built / "hardware/rtx-4090.html"
+    assert broken_links(built, [model_page, device_page]) == []
+    guidance = page(site, "models/qwen3-30b-a3b.html").find("a", string="NVIDIA GeForce RTX 4090")
+    assert guidance["href"] == "../hardware/rtx-4090.html"

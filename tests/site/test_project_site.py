@@ -7,7 +7,7 @@ from pathlib import Path
 
 from paramatlas import load_dataset
 from tests.cli.runner import run_cli
-from tests.site.building import page, table_rows
+from tests.site.building import broken_links, page, table_rows
 
 
 def test_one_page_per_model_device_term_and_family(site: Path) -> None:
@@ -80,6 +80,12 @@ def test_device_page_lists_every_model_once(site: Path) -> None:
     html = page(site, "hardware/m3-max-36gb")
     names = [row[0] for table in html.find_all("table")[1:] for row in table_rows(table)[1:]]
     assert sorted(names) == sorted(model.name for model in load_dataset().models)
+
+
+def test_every_link_on_every_page_leads_to_a_built_file(site: Path) -> None:
+    built = site / "site"
+    pages = [path for path in sorted(built.rglob("*.html")) if path.name != "404.html"]
+    assert broken_links(built, pages) == []  # 404.html links from the site root
 
 
 def test_json_api(site: Path) -> None:

@@ -25,6 +25,7 @@ from .guidance import GUIDANCE_CONTEXT, MEMORY_TABLE_CONTEXTS, Guidance, Guide, 
 from .methodology import methodology_context
 from .schema_reference import schema_sections
 from .templating import environment, link
+from .urls import relative_url
 
 KIND_PHRASES = {
     "discrete-gpu": "Discrete GPU",
@@ -48,6 +49,15 @@ DEVICE_SIZES = (
     ("512 GB", 512),
 )
 DERIVED_WARNING_GAP = 0.06
+# The generated pages a navigation lists; the one-per-entry pages (models, devices, terms,
+# families) are reached from these indexes, which sort and filter them.
+INDEX_PAGES = (
+    "models/index.md",
+    "hardware/index.md",
+    "glossary/index.md",
+    "methodology.md",
+    "reference/schema.md",
+)
 
 
 @dataclass(frozen=True)
@@ -55,6 +65,8 @@ class SiteOptions:
     override_dir: Path | None = None
     edit_url_base: str | None = None
     """Prefix for "edit this file" links: a repository URL up to the data folder."""
+    directory_urls: bool = True
+    """MkDocs' `use_directory_urls`, for the links inside tables written as HTML."""
 
 
 class Site:
@@ -70,13 +82,14 @@ class Site:
     # -- all pages ---------------------------------------------------------------------------
 
     def pages(self) -> dict[str, str]:
-        pages: dict[str, str] = {
-            "models/index.md": self.models_index(),
-            "hardware/index.md": self.hardware_index(),
-            "glossary/index.md": self.glossary_index(),
-            "methodology.md": self.methodology(),
-            "reference/schema.md": self.schema_reference(),
-        }
+        indexes = (
+            self.models_index,
+            self.hardware_index,
+            self.glossary_index,
+            self.methodology,
+            self.schema_reference,
+        )
+        pages = {path: render() for path, render in zip(INDEX_PAGES, indexes, strict=True)}
         for family in self.dataset.families:
             if any(model.family == family.id for model in self.dataset.models):
                 pages[f"families/{family.id}.md"] = self.family_page(family.id)
@@ -294,9 +307,16 @@ class Site:
             for context in self._contexts(model)
         ]
 
+    def _href(self, from_src: str, to_src: str) -> str:
+        return relative_url(from_src, to_src, self.options.directory_urls)
+
     def _guidance_row(self, guidance: Guidance) -> dict[str, str]:
         device = guidance.device
-        row = {"id": device.id, "name": device.name, "memory": f"{device.memory_gib:g}"}
+        row = {
+            "href": self._href(f"models/{guidance.model.id}.md", f"hardware/{device.id}.md"),
+            "name": device.name,
+            "memory": f"{device.memory_gib:g} GiB",
+        }
         if guidance.result is None or guidance.quant is None:
             return row | {"verdict": "no", "quant": "—", "speed": "—", "bound": "—"}
         plan = guidance.result.plan
@@ -434,7 +454,7 @@ class Site:
         for model in sorted(self.dataset.models, key=lambda m: (-m.parameters.total.value, m.id)):
             guidance = self.guide.best(model, device)
             row = self._guidance_row(guidance) | {
-                "id": model.id,
+                "href": self._href(f"hardware/{device.id}.md", f"models/{model.id}.md"),
                 "name": model.name,
                 "arch": architecture_phrase(model),
                 "memory": numbers.gib(
