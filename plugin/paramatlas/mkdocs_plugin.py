@@ -10,6 +10,8 @@ Phases, in event order:
   `entries_in_nav` is set: the index pages list them, and a sidebar of every entry on every page
   makes each page, and the build, grow with the square of the dataset;
 * `on_page_markdown` appends the glossary's abbreviations so tooltips work on every page;
+* `on_page_content` puts the HTML tables back where the generated Markdown holds a
+  placeholder (see `render.deferred`);
 * `on_serve` watches the data folder.
 """
 
@@ -32,6 +34,7 @@ from .data.dataset import bundled_data_dir, check_dataset_cached
 from .data.problems import Severity
 from .data.records import Dataset
 from .render.abbreviations import abbreviation_block
+from .render.deferred import DeferredHtml
 from .render.pages import INDEX_PAGES, Site, SiteOptions
 
 log = get_plugin_logger(__name__)
@@ -59,6 +62,7 @@ class ParamatlasPlugin(BasePlugin[ParamatlasConfig]):
         # Generated files for one dataset and set of options: `mkdocs serve` rebuilds after a
         # page edit reuse them; a data edit brings a new dataset and a fresh render.
         self._generated: tuple[Dataset, SiteOptions, dict[str, str]] | None = None
+        self._deferred = DeferredHtml()
 
     def data_root(self) -> Path:
         configured = self.config.data_dir
@@ -105,6 +109,7 @@ class ParamatlasPlugin(BasePlugin[ParamatlasConfig]):
             override_dir=Path(self.config.templates_dir) if self.config.templates_dir else None,
             edit_url_base=self._edit_url(config),
             directory_urls=config.use_directory_urls,
+            defer_tables=True,
         )
         for src_uri, content in sorted(self._generate(self.dataset, options).items()):
             if files.get_file_from_path(src_uri) is not None:
@@ -126,6 +131,8 @@ class ParamatlasPlugin(BasePlugin[ParamatlasConfig]):
             return cached[2]
         site = Site(dataset, options)
         generated = {**site.pages(), **site.api_files()}
+        assert site.deferred is not None
+        self._deferred = site.deferred
         for asset in ASSETS:
             text = (resources.files("paramatlas") / "assets" / asset).read_text("utf-8")
             generated[f"{ASSET_DIR}/{asset}"] = text
@@ -138,6 +145,9 @@ class ParamatlasPlugin(BasePlugin[ParamatlasConfig]):
         if not self._abbreviations:
             return markdown
         return f"{markdown}\n\n{self._abbreviations}\n"
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        return self._deferred.restore(html)
 
     def on_serve(
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any

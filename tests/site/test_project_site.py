@@ -88,6 +88,15 @@ def test_every_link_on_every_page_leads_to_a_built_file(site: Path) -> None:
     assert broken_links(built, pages) == []  # 404.html links from the site root
 
 
+def test_no_placeholder_is_left_in_a_page(site: Path) -> None:
+    leftovers = [
+        path.name
+        for path in (site / "site").rglob("*.html")
+        if "paramatlas:block" in path.read_text()
+    ]
+    assert leftovers == []
+
+
 def test_json_api(site: Path) -> None:
     built = site / "site" / "api"
     models = json.loads((built / "models.json").read_text())

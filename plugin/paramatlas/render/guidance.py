@@ -61,6 +61,7 @@ class Guide:
         self._weight_cache: dict[tuple[str, str], WeightBytes] = {}
         self._context_cache: dict[tuple[str, int], tuple[int, int]] = {}
         self._candidates: dict[str, list[Quantization]] = {}
+        self._best: dict[tuple[str, str, int], Guidance] = {}
 
     def breakdown(self, model: Model) -> ParameterBreakdown:
         if model.id not in self._breakdowns:
@@ -133,6 +134,14 @@ class Guide:
         return sorted(quants, key=lambda quant: quant.bits_per_weight, reverse=True)
 
     def best(self, model: Model, device: Hardware, context: int = GUIDANCE_CONTEXT) -> Guidance:
+        """The most precise format that fits, else one that runs with offload (cached: the
+        model page, the device page and the device index all ask)."""
+        key = (model.id, device.id, context)
+        if key not in self._best:
+            self._best[key] = self._choose(model, device, context)
+        return self._best[key]
+
+    def _choose(self, model: Model, device: Hardware, context: int) -> Guidance:
         candidates = self.candidates(model)
         for quant in candidates:
             result = self.estimate(model, quant, context, device)

@@ -18,6 +18,7 @@ from ..data.records import Dataset, Hardware, Model
 from ..estimate.fit import usable_memory
 from ..estimate.parameters import active_variants
 from . import api, charts, numbers
+from .deferred import DeferredHtml
 from .describe import architecture_phrase, attention_phrase, explain_name
 from .examples import worked_example
 from .exemplars import exemplars
@@ -67,6 +68,8 @@ class SiteOptions:
     """Prefix for "edit this file" links: a repository URL up to the data folder."""
     directory_urls: bool = True
     """MkDocs' `use_directory_urls`, for the links inside tables written as HTML."""
+    defer_tables: bool = False
+    """Leave placeholders for the HTML tables, to be restored by `Site.deferred` (see there)."""
 
 
 class Site:
@@ -74,7 +77,8 @@ class Site:
         self.dataset = dataset
         self.options = options or SiteOptions()
         self.guide = Guide(dataset)
-        self.env = environment(self.options.override_dir)
+        self.deferred = DeferredHtml() if self.options.defer_tables else None
+        self.env = environment(self.options.override_dir, self.deferred)
 
     def render(self, template: str, **context: Any) -> str:
         return self.env.get_template(template).render(**context)

@@ -15,6 +15,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, S
 from markupsafe import Markup, escape
 
 from . import numbers
+from .deferred import DeferredHtml
 
 _LINK_TARGET = re.compile(r"\]\(\s*(?!https?://)[^)]*\)")
 
@@ -54,6 +55,32 @@ def _cell(value: Any) -> Markup:
     return Markup(" ".join(text.split()))
 
 
+_RIGHT = ' style="text-align: right;"'
+
+
+def linked_table(columns: list[dict[str, Any]], rows: list[dict[str, Any]]) -> Markup:
+    """An HTML table whose first cell links each row to `row["href"]`.
+
+    `columns`: `{"title", "key", "right"}` each; the first column shows `row["name"]`. The
+    guidance matrix and the device tables repeat for every model and device: as HTML they skip
+    Markdown's per-cell parsing, the largest cost of building a large dataset.
+    """
+    head = "".join(
+        f"<th{_RIGHT if column.get('right') else ''}>{plain(column['title'])}</th>"
+        for column in columns
+    )
+    cells = [(column["key"], _RIGHT if column.get("right") else "") for column in columns[1:]]
+    body = "\n".join(
+        f'<tr><td><a href="{plain(row["href"])}">{_finalize(row["name"])}</a></td>'
+        + "".join(f"<td{style}>{_finalize(row[key])}</td>" for key, style in cells)
+        + "</tr>"
+        for row in rows
+    )
+    return Markup(
+        f"<table>\n<thead>\n<tr>{head}</tr>\n</thead>\n<tbody>\n{body}\n</tbody>\n</table>"
+    )
+
+
 def _frontmatter(value: str) -> Markup:
     """A front-matter value as a YAML double-quoted string (JSON is valid YAML).
 
@@ -66,7 +93,10 @@ def _number(value: float) -> str:
     return f"{value:g}"
 
 
-def environment(override_dir: Path | None = None) -> Environment:
+def environment(
+    override_dir: Path | None = None, deferred: DeferredHtml | None = None
+) -> Environment:
+    """The template environment; with `deferred`, `linked_table` leaves a placeholder."""
     loaders: list[Any] = []
     if override_dir is not None and override_dir.is_dir():
         loaders.append(FileSystemLoader(str(override_dir)))
@@ -79,6 +109,12 @@ def environment(override_dir: Path | None = None) -> Environment:
         keep_trailing_newline=True,
         trim_blocks=False,
     )
+    if deferred is None:
+        env.globals["linked_table"] = linked_table
+    else:
+        env.globals["linked_table"] = lambda columns, rows: deferred.defer(
+            linked_table(columns, rows)
+        )
     env.filters.update(
         prose=_prose,
         cell=_cell,
