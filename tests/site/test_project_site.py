@@ -82,6 +82,16 @@ def test_device_page_lists_every_model_once(site: Path) -> None:
     assert sorted(names) == sorted(model.name for model in load_dataset().models)
 
 
+def test_device_page_says_what_a_model_that_does_not_fit_would_need(site: Path) -> None:
+    html = page(site, "hardware/m3-max-36gb")
+    heading = html.find(id=lambda value: bool(value and value.startswith("does-not-fit")))
+    rows = {row[0]: row for row in table_rows(heading.find_next("table"))[1:]}
+    cli = json.loads(
+        run_cli("estimate", "deepseek-v3", "--quant", "Q2_K", "--context", "8192", "--json").stdout
+    )
+    assert rows["DeepSeek-V3"][3] == f"needs {cli['memory']['total_bytes'] / 2**30:.1f} GiB (Q2_K)"
+
+
 def test_every_link_on_every_page_leads_to_a_built_file(site: Path) -> None:
     built = site / "site"
     pages = [path for path in sorted(built.rglob("*.html")) if path.name != "404.html"]

@@ -461,12 +461,7 @@ class Site:
                 "href": self._href(f"hardware/{device.id}.md", f"models/{model.id}.md"),
                 "name": model.name,
                 "arch": architecture_phrase(model),
-                "memory": numbers.gib(
-                    guidance.result.plan.placement.accelerator_bytes
-                    if guidance.result and guidance.result.plan.placement
-                    else None
-                )
-                + (" GiB" if guidance.result else ""),
+                "memory": self._device_memory_text(guidance),
             }
             groups[guidance.fit].append(row)
         host = self.guide.host
@@ -491,6 +486,15 @@ class Site:
                 {"title": "Does not fit", "rows": groups["no"]},
             ],
         )
+
+    def _device_memory_text(self, guidance: Guidance) -> str:
+        """What the model takes on the device, or, where it does not fit, what its smallest
+        format would need in all."""
+        if guidance.result is not None and guidance.result.plan.placement is not None:
+            return f"{numbers.gib(guidance.result.plan.placement.accelerator_bytes)} GiB"
+        smallest = self.guide.candidates(guidance.model)[-1]
+        plan = self.guide.estimate(guidance.model, smallest, GUIDANCE_CONTEXT, None).plan
+        return f"needs {numbers.gib(plan.total_bytes)} GiB ({smallest.id})"
 
     def hardware_index(self) -> str:
         rows = []
