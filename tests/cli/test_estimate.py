@@ -9,6 +9,8 @@ from pathlib import Path
 import yaml
 
 from paramatlas import load_dataset
+from paramatlas.data.build import architecture
+from paramatlas.estimate.from_hf import architecture_from_config
 from paramatlas.estimate.parameters import count_parameters
 from tests.cli.runner import ROOT, run_cli
 
@@ -186,3 +188,43 @@ def test_from_hf_entry_validates(tmp_path: Path) -> None:
     (data / "models/qwen3/tiny-moe.yaml").write_text(result.stdout)
     check = run_cli("validate", "--quiet", data)
     assert check.returncode == 0, check.stderr
+
+
+REAL_CONFIGS = ROOT / "tests/estimate/configs"
+
+
+def test_from_hf_on_every_real_config_prints_entries_that_validate(tmp_path: Path) -> None:
+    """The command a contributor runs, on each verbatim config.json the engine is tested with:
+    the entry validates, and its counts are the engine's (test_published ties those to the
+    published figures)."""
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "tests/fixtures/minimal", data)
+    shutil.copy(ROOT / "data/quantizations.yaml", data)  # every native precision: FP8, MXFP4…
+    sources = yaml.safe_load((REAL_CONFIGS / "SOURCES.yaml").read_text())
+    for source in sources:
+        repo = source["official"].removeprefix("https://huggingface.co/").split("/blob/")[0]
+        config = REAL_CONFIGS / f"{source['id']}.json"
+        result = run_cli(
+            "from-hf",
+            config,
+            "--repo",
+            repo,
+            "--id",
+            f"{source['id']}-from-hf",
+            "--family",
+            "qwen3",
+            "--released",
+            "2026-01-01",
+            "--license",
+            "Apache-2.0",
+        )
+        assert result.returncode == 0, f"{source['id']}: {result.stderr}"
+        entry = yaml.safe_load(result.stdout)
+        breakdown = count_parameters(
+            architecture(architecture_from_config(json.loads(config.read_text())))
+        )
+        assert entry["parameters"]["total"]["value"] == breakdown.total, source["id"]
+        assert entry["parameters"]["total"]["status"] == "derived"
+        (data / "models/qwen3" / f"{source['id']}-from-hf.yaml").write_text(result.stdout)
+    check = run_cli("validate", "--quiet", data)
+    assert check.returncode == 0, check.stdout + check.stderr
