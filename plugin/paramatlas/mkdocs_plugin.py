@@ -64,6 +64,10 @@ class ParamatlasPlugin(BasePlugin[ParamatlasConfig]):
         self._generated: tuple[Dataset, SiteOptions, dict[str, str]] | None = None
         self._deferred = DeferredHtml()
 
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Nothing to do; defining this event makes MkDocs keep one instance of the plugin for
+        all the builds of a `mkdocs serve`, and with it the cached pages."""
+
     def data_root(self) -> Path:
         configured = self.config.data_dir
         return Path(configured) if configured else bundled_data_dir()

@@ -39,6 +39,9 @@ def test_rebuilds_reuse_the_dataset_until_a_data_file_changes(tmp_path: Path) ->
     assert files.get_file_from_path("models/qwen3-30b-a3b.md") is not None
     generated = plugin._generated
 
+    # serve loads the configuration again for each rebuild; the plugin instance must survive
+    config = load_config(str(tmp_path / "mkdocs.yml"))
+    assert config.plugins["paramatlas"] is plugin
     config.plugins.on_config(config)
     config.plugins.on_files(Files([]), config=config)
     assert plugin.dataset is first  # nothing changed: no second read, no second render
