@@ -114,6 +114,7 @@ class ParamatlasPlugin(BasePlugin[ParamatlasConfig]):
             edit_url_base=self._edit_url(config),
             directory_urls=config.use_directory_urls,
             defer_tables=True,
+            abbreviations=self.config.abbreviations,
         )
         for src_uri, content in sorted(self._generate(self.dataset, options).items()):
             if files.get_file_from_path(src_uri) is not None:

@@ -136,6 +136,10 @@ def test_abbreviations_have_tooltips_site_wide(site: Path) -> None:
     titles = {abbr.get_text(): abbr["title"] for abbr in html.find_all("abbr")}
     assert titles["MoE"].startswith("Mixture of experts")
     assert "KV" in titles
+    # the device tables are HTML, out of Markdown's reach: they get the same tooltips
+    device = page(site, "hardware/rtx-4090")
+    cells = [abbr.parent for abbr in device.find_all("abbr", string="MoE")]
+    assert any(cell.name == "td" for cell in cells)
 
 
 def test_methodology_reports_the_calibration_error(site: Path) -> None:

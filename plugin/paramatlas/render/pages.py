@@ -18,6 +18,7 @@ from ..data.records import Dataset, Hardware, Model
 from ..estimate.fit import usable_memory
 from ..estimate.parameters import active_variants
 from . import api, charts, numbers
+from .abbreviations import Abbreviator, abbreviation_titles
 from .deferred import DeferredHtml
 from .describe import architecture_phrase, attention_phrase, explain_name
 from .examples import worked_example
@@ -70,6 +71,8 @@ class SiteOptions:
     """MkDocs' `use_directory_urls`, for the links inside tables written as HTML."""
     defer_tables: bool = False
     """Leave placeholders for the HTML tables, to be restored by `Site.deferred` (see there)."""
+    abbreviations: bool = True
+    """Give abbreviations in the HTML tables the glossary's tooltips."""
 
 
 class Site:
@@ -78,7 +81,10 @@ class Site:
         self.options = options or SiteOptions()
         self.guide = Guide(dataset)
         self.deferred = DeferredHtml() if self.options.defer_tables else None
-        self.env = environment(self.options.override_dir, self.deferred)
+        abbreviator = (
+            Abbreviator(abbreviation_titles(dataset)) if self.options.abbreviations else None
+        )
+        self.env = environment(self.options.override_dir, self.deferred, abbreviator)
 
     def render(self, template: str, **context: Any) -> str:
         return self.env.get_template(template).render(**context)

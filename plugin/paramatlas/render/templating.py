@@ -15,6 +15,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, S
 from markupsafe import Markup, escape
 
 from . import numbers
+from .abbreviations import Abbreviator
 from .deferred import DeferredHtml
 
 _LINK_TARGET = re.compile(r"\]\(\s*(?!https?://)[^)]*\)")
@@ -58,21 +59,27 @@ def _cell(value: Any) -> Markup:
 _RIGHT = ' style="text-align: right;"'
 
 
-def linked_table(columns: list[dict[str, Any]], rows: list[dict[str, Any]]) -> Markup:
+def linked_table(
+    columns: list[dict[str, Any]],
+    rows: list[dict[str, Any]],
+    abbreviator: Abbreviator | None = None,
+) -> Markup:
     """An HTML table whose first cell links each row to `row["href"]`.
 
     `columns`: `{"title", "key", "right"}` each; the first column shows `row["name"]`. The
     guidance matrix and the device tables repeat for every model and device: as HTML they skip
-    Markdown's per-cell parsing, the largest cost of building a large dataset.
+    Markdown's per-cell parsing, the largest cost of building a large dataset. `abbreviator`
+    gives the cells the tooltips Markdown's `abbr` extension gives the rest of the page.
     """
+    mark = abbreviator.mark if abbreviator is not None else Markup
     head = "".join(
         f"<th{_RIGHT if column.get('right') else ''}>{plain(column['title'])}</th>"
         for column in columns
     )
     cells = [(column["key"], _RIGHT if column.get("right") else "") for column in columns[1:]]
     body = "\n".join(
-        f'<tr><td><a href="{plain(row["href"])}">{_finalize(row["name"])}</a></td>'
-        + "".join(f"<td{style}>{_finalize(row[key])}</td>" for key, style in cells)
+        f'<tr><td><a href="{plain(row["href"])}">{mark(_finalize(row["name"]))}</a></td>'
+        + "".join(f"<td{style}>{mark(_finalize(row[key]))}</td>" for key, style in cells)
         + "</tr>"
         for row in rows
     )
@@ -94,7 +101,9 @@ def _number(value: float) -> str:
 
 
 def environment(
-    override_dir: Path | None = None, deferred: DeferredHtml | None = None
+    override_dir: Path | None = None,
+    deferred: DeferredHtml | None = None,
+    abbreviator: Abbreviator | None = None,
 ) -> Environment:
     """The template environment; with `deferred`, `linked_table` leaves a placeholder."""
     loaders: list[Any] = []
@@ -109,12 +118,12 @@ def environment(
         keep_trailing_newline=True,
         trim_blocks=False,
     )
-    if deferred is None:
-        env.globals["linked_table"] = linked_table
-    else:
-        env.globals["linked_table"] = lambda columns, rows: deferred.defer(
-            linked_table(columns, rows)
-        )
+
+    def table(columns: list[dict[str, Any]], rows: list[dict[str, Any]]) -> Markup:
+        html = linked_table(columns, rows, abbreviator)
+        return html if deferred is None else deferred.defer(html)
+
+    env.globals["linked_table"] = table
     env.filters.update(
         prose=_prose,
         cell=_cell,
