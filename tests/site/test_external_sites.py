@@ -155,3 +155,12 @@ def test_table_links_follow_use_directory_urls(tmp_path: Path) -> None:
     assert broken_links(built, [model_page, device_page]) == []
     guidance = page(site, "models/qwen3-30b-a3b.html").find("a", string="NVIDIA GeForce RTX 4090")
     assert guidance["href"] == "../hardware/rtx-4090.html"
+
+
+def test_abbreviations_option_turns_every_tooltip_off(tmp_path: Path) -> None:
+    config = {"site_name": "Atlas", "plugins": [{"paramatlas": {"abbreviations": False}}]}
+    site = write_site(tmp_path, config, {"index.md": "# Home\n"})
+    result = build_site(site)
+    assert result.returncode == 0, result.stderr
+    for url in ("models/qwen3-30b-a3b", "hardware/rtx-4090"):
+        assert page(site, url).find("abbr") is None, url
