@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 from pathlib import Path
 
 import yaml
@@ -146,6 +147,13 @@ def test_from_hf_names_a_missing_key(tmp_path: Path) -> None:
     assert "'num_hidden_layers'" in result.stderr
 
 
+def _from_hf(config: Path, model_id: str, *extra: str) -> subprocess.CompletedProcess[str]:
+    """`from-hf` with what config.json cannot say filled in, for an entry in the qwen3 family
+    of the minimal fixture."""
+    facts = ["--family", "qwen3", "--released", "2026-01-01", "--license", "Apache-2.0"]
+    return run_cli("from-hf", config, "--id", model_id, *facts, *extra)
+
+
 def test_from_hf_entry_validates(tmp_path: Path) -> None:
     config = {
         "_name_or_path": "example/Tiny-MoE",
@@ -165,20 +173,7 @@ def test_from_hf_entry_validates(tmp_path: Path) -> None:
     }
     path = tmp_path / "config.json"
     path.write_text(json.dumps(config))
-    result = run_cli(
-        "from-hf",
-        path,
-        "--family",
-        "qwen3",
-        "--released",
-        "2026-01-01",
-        "--license",
-        "Apache-2.0",
-        "--id",
-        "tiny-moe",
-        "--name",
-        "Tiny-MoE",
-    )
+    result = _from_hf(path, "tiny-moe", "--name", "Tiny-MoE")
     assert result.returncode == 0, result.stderr
     entry = yaml.safe_load(result.stdout)
     assert entry["parameters"]["total"]["status"] == "derived"
@@ -204,20 +199,7 @@ def test_from_hf_on_every_real_config_prints_entries_that_validate(tmp_path: Pat
     for source in sources:
         repo = source["official"].removeprefix("https://huggingface.co/").split("/blob/")[0]
         config = REAL_CONFIGS / f"{source['id']}.json"
-        result = run_cli(
-            "from-hf",
-            config,
-            "--repo",
-            repo,
-            "--id",
-            f"{source['id']}-from-hf",
-            "--family",
-            "qwen3",
-            "--released",
-            "2026-01-01",
-            "--license",
-            "Apache-2.0",
-        )
+        result = _from_hf(config, f"{source['id']}-from-hf", "--repo", repo)
         assert result.returncode == 0, f"{source['id']}: {result.stderr}"
         entry = yaml.safe_load(result.stdout)
         breakdown = count_parameters(
