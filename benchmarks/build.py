@@ -24,6 +24,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from paramatlas.render.pages import INDEX_PAGES
+
 ROOT = Path(__file__).resolve().parents[1]
 THEME = {"name": "material", "font": False}
 
@@ -75,12 +77,10 @@ def write_config(site: Path, plugin: bool) -> None:
     if plugin:
         lines += ["plugins:", "  - search", "  - paramatlas:", "      data_dir: data"]
     else:
-        # The plugin keeps entry pages out of the navigation; the plain site does the same, so
-        # both render the same sidebar.
-        lines += ["plugins:", "  - search", "not_in_nav: |"]
-        for section in ("models", "hardware", "glossary"):
-            lines += [f"  /{section}/*.md", f"  !/{section}/index.md"]
-        lines += ["  /families/*.md"]
+        # The plugin keeps entry pages (all in folders) out of the navigation, all but the
+        # index pages; the plain site does the same, so both render the same sidebar.
+        lines += ["plugins:", "  - search", "not_in_nav: |", "  /*/*.md"]
+        lines += [f"  !/{path}" for path in INDEX_PAGES]
     lines += [
         "markdown_extensions:",
         "  - abbr",

@@ -17,6 +17,7 @@ Phases, in event order:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -55,14 +56,22 @@ class ParamatlasConfig(Config):
     """List every model, device, term and family page in the navigation, not just the indexes."""
 
 
+@dataclass(frozen=True)
+class _Generated:
+    dataset: Dataset
+    options: SiteOptions
+    files: dict[str, str]
+    deferred: DeferredHtml | None
+    """Holds the tables the pages' Markdown leaves placeholders for."""
+
+
 class ParamatlasPlugin(BasePlugin[ParamatlasConfig]):
     def __init__(self) -> None:
         self.dataset: Dataset | None = None
         self._abbreviations = ""
         # Generated files for one dataset and set of options: `mkdocs serve` rebuilds after a
         # page edit reuse them; a data edit brings a new dataset and a fresh render.
-        self._generated: tuple[Dataset, SiteOptions, dict[str, str]] | None = None
-        self._deferred = DeferredHtml()
+        self._generated: _Generated | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Nothing to do; defining this event makes MkDocs keep one instance of the plugin for
@@ -132,16 +141,14 @@ class ParamatlasPlugin(BasePlugin[ParamatlasConfig]):
 
     def _generate(self, dataset: Dataset, options: SiteOptions) -> dict[str, str]:
         cached = self._generated
-        if cached is not None and cached[0] is dataset and cached[1] == options:
-            return cached[2]
+        if cached is not None and cached.dataset is dataset and cached.options == options:
+            return cached.files
         site = Site(dataset, options)
         generated = {**site.pages(), **site.api_files()}
-        assert site.deferred is not None
-        self._deferred = site.deferred
         for asset in ASSETS:
             text = (resources.files("paramatlas") / "assets" / asset).read_text("utf-8")
             generated[f"{ASSET_DIR}/{asset}"] = text
-        self._generated = (dataset, options, generated)
+        self._generated = _Generated(dataset, options, generated, site.deferred)
         return generated
 
     def on_page_markdown(
@@ -152,7 +159,8 @@ class ParamatlasPlugin(BasePlugin[ParamatlasConfig]):
         return f"{markdown}\n\n{self._abbreviations}\n"
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        return self._deferred.restore(html)
+        deferred = self._generated.deferred if self._generated else None
+        return deferred.restore(html) if deferred else html
 
     def on_serve(
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any

@@ -151,7 +151,9 @@ class Site:
             kv_sizes=self._kv_sizes(model),
             memory_svg=self.memory_svg(model),
             guidance_context=GUIDANCE_CONTEXT,
-            guidance=[self._guidance_row(self.guide.best(model, d)) for d in self._devices()],
+            guidance=[
+                self._device_guidance_row(self.guide.best(model, d)) for d in self._devices()
+            ],
             edit_url=self._edit_url(model.path),
         )
 
@@ -320,20 +322,24 @@ class Site:
     def _href(self, from_src: str, to_src: str) -> str:
         return relative_url(from_src, to_src, self.options.directory_urls)
 
-    def _guidance_row(self, guidance: Guidance) -> dict[str, str]:
+    def _device_guidance_row(self, guidance: Guidance) -> dict[str, str]:
+        """A model page's row for one device."""
         device = guidance.device
-        row = {
+        return self._verdict_cells(guidance) | {
             "href": self._href(f"models/{guidance.model.id}.md", f"hardware/{device.id}.md"),
             "name": device.name,
             "memory": f"{device.memory_gib:g} GiB",
         }
+
+    def _verdict_cells(self, guidance: Guidance) -> dict[str, str]:
+        """The cells a model page and a device page share: verdict, format, speed, bound."""
         if guidance.result is None or guidance.quant is None:
-            return row | {"verdict": "no", "quant": "—", "speed": "—", "bound": "—"}
+            return {"verdict": "no", "quant": "—", "speed": "—", "bound": "—"}
         plan = guidance.result.plan
         placement = plan.placement
         assert placement is not None
         verdict = placement.fit + (f" ({placement.offload})" if placement.offload else "")
-        return row | {
+        return {
             "verdict": verdict,
             "quant": guidance.quant.id,
             "speed": decode_text(guidance.result),
@@ -463,7 +469,7 @@ class Site:
         groups: dict[str, list[dict[str, str]]] = {"fits": [], "offload": [], "no": []}
         for model in sorted(self.dataset.models, key=lambda m: (-m.parameters.total.value, m.id)):
             guidance = self.guide.best(model, device)
-            row = self._guidance_row(guidance) | {
+            row = self._verdict_cells(guidance) | {
                 "href": self._href(f"hardware/{device.id}.md", f"models/{model.id}.md"),
                 "name": model.name,
                 "arch": architecture_phrase(model),
