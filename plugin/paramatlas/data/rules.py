@@ -6,7 +6,6 @@ Each rule reads schema-valid documents and returns problems placed at the value 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from pathlib import Path, PurePath
 from typing import Any
@@ -15,6 +14,7 @@ from ..estimate.parameters import active_variants, count_parameters
 from . import build
 from .names import read_name
 from .problems import Problem, Severity
+from .safe_text import strings, text_issues
 from .suggest import closest
 from .yaml_source import JsonPath, YamlDocument
 
@@ -27,10 +27,6 @@ DERIVED_APPROXIMATE_TOLERANCE = 0.06
 # A size in a name may round: "7B" for 7.24B, "1B" for 1.24B, "20b" for 20.9B.
 NAME_RATIO_RANGE = (0.7, 1.4)
 
-_HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(\s[^>]*)?/?>|<!--")
-_TEMPLATE = re.compile(r"\{\{|\{%|\{#|%\}|#\}")
-_MARKDOWN_LINK = re.compile(r"\]\(\s*<?([^)\s>]*)")
-_AUTOLINK_SCHEME = re.compile(r"\b(javascript|vbscript|data|file):", re.IGNORECASE)
 
 Documents = dict[str, list[YamlDocument]]
 
@@ -573,58 +569,16 @@ def _ple_variants(tables: int, params: dict[str, Any], encoders: int) -> dict[st
     return variants
 
 
-# -- prose and links --------------------------------------------------------------------------
-
-
-def _strings(value: Any, path: JsonPath) -> Iterator[tuple[JsonPath, str]]:
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(item, (*path, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _strings(item, (*path, index))
+# -- text -----------------------------------------------------------------------------------
 
 
 def _safe_text(by_kind: Documents) -> Iterator[Problem]:
-    """No HTML, template syntax or non-http(s) links anywhere in the data.
-
-    Renderers escape everything anyway; refusing it here keeps the data honest for every consumer
-    of the JSON API too.
-    """
+    """No HTML, template or Markdown-extension syntax, hidden characters or non-http links."""
     for documents in by_kind.values():
         for document in documents:
-            for path, text in _strings(document.value, ()):
-                if _TEMPLATE.search(text):
-                    yield _problem(
-                        document,
-                        path,
-                        "template syntax ({{ }}, {% %} or {# #}) is not allowed in data",
-                        "write the text without template delimiters",
-                    )
-                if _HTML_TAG.search(text):
-                    yield _problem(
-                        document,
-                        path,
-                        "HTML is not allowed in data",
-                        "use Markdown emphasis and links instead of tags",
-                    )
-                for match in _MARKDOWN_LINK.finditer(text):
-                    target = match.group(1)
-                    if not re.match(r"https?://", target):
-                        yield _problem(
-                            document,
-                            path,
-                            f"link target '{target[:40]}' is not an http(s) address",
-                            "links in data must start with https:// or http://",
-                        )
-                if _AUTOLINK_SCHEME.search(text) and path[-1] != "url":
-                    yield _problem(
-                        document,
-                        path,
-                        "a javascript:, vbscript:, data: or file: address is not allowed in data",
-                    )
+            for path, text in strings(document.value):
+                for issue in text_issues(path, text):
+                    yield _problem(document, path, issue.message, issue.hint)
 
 
 def _hardware_memory(by_kind: Documents) -> Iterator[Problem]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from . import numbers
-from .templating import plain
+from .inert import plain
 
 WIDTH = 640
 MARGIN_LEFT = 64

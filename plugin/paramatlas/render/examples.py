@@ -11,7 +11,8 @@ from ..data.records import GlossaryTerm, Hardware, Model
 from ..estimate.memory import cache_layout
 from . import numbers
 from .describe import explain_name
-from .templating import link, plain
+from .inert import plain
+from .templating import link
 
 if TYPE_CHECKING:
     from .pages import Site

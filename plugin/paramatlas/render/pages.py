@@ -26,7 +26,7 @@ from .exemplars import exemplars
 from .guidance import GUIDANCE_CONTEXT, MEMORY_TABLE_CONTEXTS, Guidance, Guide, decode_text
 from .methodology import methodology_context
 from .schema_reference import schema_sections
-from .templating import environment, link
+from .templating import environment, external_link, link
 from .urls import relative_url
 
 KIND_PHRASES = {
@@ -186,7 +186,7 @@ class Site:
         source = model.source(source_id)
         if source is None:
             return "derived"
-        return link(source.title, source.url)
+        return external_link(source.title, source.url)
 
     def _count_rows(self, model: Model) -> list[dict[str, str]]:
         counts = model.parameters

@@ -15,8 +15,8 @@ from ..data.suggest import closest
 from . import numbers
 from .describe import architecture_phrase, explain_name
 from .guidance import GUIDANCE_CONTEXT, MEMORY_TABLE_CONTEXTS, decode_text
+from .inert import cell
 from .pages import Site
-from .templating import plain
 
 Linker = Callable[[str], str | None]
 
@@ -95,16 +95,12 @@ def _cell_for(site: Site, model: Model, column: str, link: Linker) -> str:
         "released": lambda: model.released,
         "license": lambda: model.license,
     }
-    text = _cell(values[column]())
+    text = cell(values[column]())
     if column == "model":
         target = link(f"models/{model.id}.md")
         if target:
             return f"[{text}]({target})"
     return text
-
-
-def _cell(text: str) -> str:
-    return str(plain(text)).replace("|", "&#124;")
 
 
 def _table(headings: Sequence[str], rows: Sequence[Sequence[str]], right: set[int]) -> str:
@@ -129,16 +125,16 @@ def model_table(
 def model_card(site: Site, link: Linker, model: str) -> str:
     record = _model(site, model)
     counts = record.parameters
-    name = _cell(record.name)
+    name = cell(record.name)
     target = link(f"models/{record.id}.md")
     title = f"[{name}]({target})" if target else name
     ple = f" · PLE {numbers.count(counts.ple)}" if counts.ple else ""
     return (
-        f'!!! abstract "{_cell(record.name)}"\n'
-        f"    {title}: {_cell(architecture_phrase(record))}.\n"
+        f'!!! abstract "{cell(record.name)}"\n'
+        f"    {title}: {cell(architecture_phrase(record))}.\n"
         f"    **Total {numbers.count(counts.total)}** · E {numbers.count(counts.effective)} · "
         f"A {numbers.count(counts.active)}{ple} · context "
-        f"{numbers.context(record.context_length)} · {_cell(record.vendor)}, {record.released}\n"
+        f"{numbers.context(record.context_length)} · {cell(record.vendor)}, {record.released}\n"
     )
 
 
@@ -200,7 +196,7 @@ def _guidance_cells(
     device: Hardware, quant: Quantization | None, result: Any, link: Linker
 ) -> list[str]:
     target = link(f"hardware/{device.id}.md")
-    name = f"[{_cell(device.name)}]({target})" if target else _cell(device.name)
+    name = f"[{cell(device.name)}]({target})" if target else cell(device.name)
     placement = result.plan.placement if result is not None else None
     if quant is None or placement is None or placement.fit == "no":
         return [name, "no", quant.id if quant else "—", "—", "—", "—"]
@@ -235,11 +231,11 @@ def runs_on(
             continue
         cells = _guidance_cells(device, fmt, result, link)
         target = link(f"models/{model.id}.md")
-        cells[0] = f"[{_cell(model.name)}]({target})" if target else _cell(model.name)
+        cells[0] = f"[{cell(model.name)}]({target})" if target else cell(model.name)
         rows.append(cells)
     headings = ["Model", "Verdict", "Quantization", "Memory (GiB)", "Decode tokens/s", "Bound"]
     return _table(headings, rows, {3, 4, 5}) + (
-        f"\n\n*{_cell(device.name)}, {numbers.context(length)} tokens of context; estimates.*"
+        f"\n\n*{cell(device.name)}, {numbers.context(length)} tokens of context; estimates.*"
     )
 
 
@@ -247,15 +243,15 @@ def glossary_term(site: Site, link: Linker, term: str) -> str:
     _lookup("glossary term", term, site.dataset.ids("glossary"))
     record = site.dataset.term(term)
     target = link(f"glossary/{record.id}.md")
-    name = f"[{_cell(record.term)}]({target})" if target else f"**{_cell(record.term)}**"
-    return f"{name}: {_cell(record.summary)}"
+    name = f"[{cell(record.term)}]({target})" if target else f"**{cell(record.term)}**"
+    return f"{name}: {cell(record.summary)}"
 
 
 def explain_name_snippet(site: Site, link: Linker, name: str) -> str:
     lines = explain_name(name)
     if not lines:
-        return f"*{_cell(name)}* makes no size claim."
-    return "\n".join(f"- {line.replace(name, _cell(name))}" for line in lines)
+        return f"*{cell(name)}* makes no size claim."
+    return "\n".join(f"- {line.replace(name, cell(name))}" for line in lines)
 
 
 def param_count(site: Site, link: Linker, model: str, count: str = "total") -> str:

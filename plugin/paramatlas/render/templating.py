@@ -1,7 +1,8 @@
 """The Jinja environment for generated pages: package templates a site can override.
 
-Autoescaping is on: every string from the data reaches a page with `<`, `>` and `&` escaped, so a
-data file cannot inject HTML. Markdown-level helpers keep table cells on one line and pipes inert.
+Autoescaping is on, and every `{{ }}` output passes through `inert.plain`: a data string reaches a
+page as text under any Markdown extension (see `inert`). Filters: `prose`, `inline_prose`, `cell`
+and `url` for the places where data is prose, a table cell or a link target.
 """
 
 from __future__ import annotations
@@ -12,29 +13,24 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from . import numbers
 from .abbreviations import Abbreviator
 from .deferred import DeferredHtml
+from .inert import cell, inline_prose, plain, prose, url
 
-_LINK_TARGET = re.compile(r"\]\(\s*(?!https?://)[^)]*\)")
-
-
-_SPECIAL = re.compile(r"[<>&'\"\[\]]")
-
-
-def plain(value: Any) -> Markup:
-    """Data text for Markdown: HTML escaped, and brackets made inert so it cannot form a link."""
-    text = str(value)
-    if not _SPECIAL.search(text):
-        return Markup(text)  # the common case, and a hot path: nothing to escape
-    return Markup(str(escape(text)).replace("[", "&#91;").replace("]", "&#93;"))
+_YAML_BREAKS = re.compile("[\x7f-\x9f\u2028\u2029]")
 
 
 def link(text: str, target: str) -> Markup:
-    """A Markdown link whose text comes from data: the text is escaped, the link is kept."""
+    """A Markdown link whose text comes from data: the text is inert, the link is kept."""
     return Markup(f"[{plain(text)}]({plain(target)})")
+
+
+def external_link(text: str, address: str) -> Markup:
+    """A Markdown link to a source: inert text, an http(s) target with its `)` encoded."""
+    return Markup(f"[{plain(text)}]({url(address)})")
 
 
 def _finalize(value: Any) -> Any:
@@ -42,18 +38,6 @@ def _finalize(value: Any) -> Any:
     if isinstance(value, str) and not isinstance(value, Markup):
         return plain(value)
     return value
-
-
-def _prose(value: str) -> Markup:
-    """Data prose as Markdown: escaped HTML, emphasis and http(s) links kept, other links inert."""
-    text = str(escape(value)).strip()
-    return Markup(_LINK_TARGET.sub("](#)", text))
-
-
-def _cell(value: Any) -> Markup:
-    """A Markdown table cell: escaped, on one line, with pipes made inert."""
-    text = str(plain(value)).replace("|", "&#124;")
-    return Markup(" ".join(text.split()))
 
 
 _RIGHT = ' style="text-align: right;"'
@@ -92,8 +76,11 @@ def _frontmatter(value: str) -> Markup:
     """A front-matter value as a YAML double-quoted string (JSON is valid YAML).
 
     The value stays HTML-escaped: MkDocs themes print titles and descriptions without escaping.
+    Control and line-separator characters (DEL, U+0085, U+2028) are written as escapes, which
+    JSON leaves raw and YAML reads as line breaks that would end the front matter early.
     """
-    return Markup(json.dumps(str(value), ensure_ascii=False))
+    quoted = json.dumps(str(value), ensure_ascii=False)
+    return Markup(_YAML_BREAKS.sub(lambda match: f"\\u{ord(match[0]):04x}", quoted))
 
 
 def _number(value: float) -> str:
@@ -125,8 +112,10 @@ def environment(
 
     env.globals["linked_table"] = table
     env.filters.update(
-        prose=_prose,
-        cell=_cell,
+        prose=prose,
+        inline_prose=inline_prose,
+        cell=cell,
+        url=url,
         number=_number,
         frontmatter=_frontmatter,
         context=numbers.context,
