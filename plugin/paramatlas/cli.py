@@ -21,12 +21,14 @@ from .data.dataset import bundled_data_dir, check_dataset, load_dataset, load_en
 from .data.problems import DatasetError, Severity
 from .data.records import Dataset, Hardware, Model, Quantization
 from .data.suggest import closest
+from .estimate.calibration import calibrate
 from .estimate.from_hf import ConfigError, model_entry, model_from_config
 from .estimate.plan import DEFAULT_CONTEXT, DEFAULT_KV_QUANT, DEFAULT_QUANT, default_host
-from .estimate.report import Estimate, estimate
+from .estimate.report import Estimate, estimate, max_context, model_max_context
 from .render.abbreviations import abbreviation_block
 from .render.api import export as export_dataset
 from .render.pages import Site, SiteOptions
+from .render.speed_model import speed_model_yaml
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -65,6 +67,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     _add_estimate(commands)
     _add_from_hf(commands)
+    calibrate = commands.add_parser(
+        "calibrate",
+        help="fit the speed model to the published measurements",
+        description="Fit decode and prefill coefficients to DATA_DIR/measurements.yaml and print "
+        "them as speed-model.yaml; --write stores them, --check exits 1 if the stored file "
+        "differs from a fresh fit.",
+    )
+    calibrate.add_argument(
+        "data_dir", nargs="?", type=Path, metavar="DATA_DIR", help="the dataset folder"
+    )
+    mode = calibrate.add_mutually_exclusive_group()
+    mode.add_argument("--write", action="store_true", help="write DATA_DIR/speed-model.yaml")
+    mode.add_argument("--check", action="store_true", help="compare with the stored file")
     export = commands.add_parser(
         "export",
         help="the whole dataset with derived values as JSON",
@@ -119,6 +134,18 @@ def _add_estimate(commands: Any) -> None:
         metavar="HW",
         help="the system RAM behind a discrete GPU, for offload "
         "(default: a desktop with dual-channel DDR5-5600)",
+    )
+    command.add_argument(
+        "--gpus",
+        type=_positive_int,
+        default=1,
+        help="identical GPUs, split by layer as llama.cpp does by default (default 1): they add "
+        "memory, not single-stream decode speed",
+    )
+    command.add_argument(
+        "--max-context",
+        action="store_true",
+        help="price the longest context that fits fully on the device (needs --hardware)",
     )
     command.add_argument("--data", type=Path, help="the dataset folder (default: bundled)")
     command.add_argument("--json", action="store_true", help="print one JSON object")
@@ -247,14 +274,32 @@ def _estimate(args: argparse.Namespace) -> int:
     quant = _resolve_quant(dataset, args.quant)
     kv_quant = _resolve_quant(dataset, args.kv_quant, kv=True)
     device = _resolve_hardware(dataset, args.hardware) if args.hardware else None
-    host = _resolve_hardware(dataset, args.host) if args.host else default_host(dataset)
+    kind = device.kind if device else None
+    host = _resolve_hardware(dataset, args.host) if args.host else default_host(dataset, kind)
     if host is not None and host.kind != "cpu":
         raise UsageError(f"--host must be a CPU with system RAM; '{host.id}' is a {host.kind}")
-    result = estimate(dataset, model, quant, args.context, kv_quant, device, host)
+    if args.gpus > 1 and kind not in ("discrete-gpu", "datacenter"):
+        raise UsageError("--gpus needs --hardware naming a discrete GPU or accelerator")
+    if args.max_context and device is None:
+        raise UsageError("--max-context needs --hardware: the longest context that fits where?")
+    if quant.applies_to == "experts" and model.architecture.experts is None:
+        raise UsageError(f"{quant.id} quantizes expert weights only, and {model.name} has none")
+    longest = model_max_context(model)
+    if args.context > longest and not args.max_context:
+        raise UsageError(
+            f"{model.name} supports at most {longest:,} tokens of context; "
+            f"--context {args.context:,} is beyond it"
+        )
+    fitting = None
+    if device is not None:
+        fitting = max_context(dataset, model, quant, kv_quant, device, host, args.gpus)
+    context = max(1, fitting or 1) if args.max_context else args.context
+    result = estimate(dataset, model, quant, context, kv_quant, device, host, gpus=args.gpus)
+    data = result.as_json() | {"max_context": fitting}
     if args.json:
-        print(json.dumps(result.as_json(), indent=2))
+        print(json.dumps(data, indent=2))
     else:
-        print(_describe(result))
+        print(_describe(result, data))
     return EXIT_OK
 
 
@@ -262,36 +307,63 @@ def _gib(value: int | None) -> str:
     return "–" if value is None else f"{value / 2**30:.2f} GiB"
 
 
-def _describe(result: Estimate) -> str:
-    data = result.as_json()
+def _speed(value: float) -> str:
+    return f"{value:.0f}" if value >= 10 else f"{value:.1f}"
+
+
+def _describe(result: Estimate, data: dict[str, Any]) -> str:
+    """Everything the JSON says, for a reader: memory, where it sits, verdict, speeds."""
     memory = data["memory"]
+    plan = result.plan
     lines = [
-        f"{result.plan.model.name} at {data['quant']}, {data['context']:,} tokens of context "
+        f"{plan.model.name} at {data['quant']}, {data['context']:,} tokens of context "
         f"(KV cache {data['kv_quant']}); sizes in GiB (2^30 bytes), estimates:",
         f"  weights       {_gib(memory['weights_bytes'])}",
         f"  KV cache      {_gib(memory['kv_cache_bytes'])}",
-        f"  overhead      {_gib(memory['overhead_bytes'])}",
+        f"  overhead      {_gib(memory['overhead_bytes'])}"
+        + (f" (compute buffers on each of {plan.gpus} GPUs)" if plan.gpus > 1 else ""),
         f"  total         {_gib(memory['total_bytes'])}",
     ]
-    if data["hardware"] is not None:
-        device = result.plan.device
-        assert device is not None
+    device = plan.device
+    if device is None:
+        return "\n".join(lines)
+    cards = f"{plan.gpus} × {device.name} (split by layer)" if plan.gpus > 1 else device.name
+    lines.append(f"on {cards}: {data['fit']} (usable {_gib(memory['usable_bytes'])})")
+    if data["fit"] == "offload" and plan.host is not None:
+        lines.append(f"  on the GPU    {_gib(memory['accelerator_bytes'])}")
         lines.append(
-            f"on {device.name}: {data['fit']}"
-            + (f", offloading {data['offload']}" if data["offload"] else "")
-            + f" (usable {_gib(memory['usable_bytes'])})"
+            f"  in system RAM {_gib(memory['host_bytes'])}: {data['offload']}, on "
+            f"{plan.host.name} ({plan.host.bandwidth_gb_s:g} GB/s, assumed; --host for another)"
         )
-        bound = data["decode_tokens_per_s_bound"]
-        if data["decode_tokens_per_s"] is not None:
-            low, high = data["decode_tokens_per_s_range"]
+    if data["fit"] == "no":
+        lines.append(
+            f"  needs {_gib(memory['total_bytes'])}, more than the GPU and system RAM hold; "
+            "try a smaller --quant, a shorter --context or more --gpus; the device's page "
+            "lists what fits"
+        )
+    if data["max_context"]:
+        lines.append(f"  longest context that fits fully: {data['max_context']:,} tokens")
+    elif data["max_context"] == 0 and data["fit"] == "offload":
+        lines.append("  fits fully at no context length: the offload above is needed")
+    if data["decode_tokens_per_s"] is not None:
+        low, high = data["decode_tokens_per_s_range"]
+        calibration = data["speed_calibration"]
+        lines.append(
+            f"  decode        ~{_speed(data['decode_tokens_per_s'])} tokens/s at "
+            f"{data['context']:,} tokens of context (range {_speed(low)}–{_speed(high)}; "
+            f"bound {_speed(data['decode_tokens_per_s_bound'])} from {data['decode_bound_by']})"
+        )
+        if not calibration["calibrated"]:
             lines.append(
-                f"  decode        ~{data['decode_tokens_per_s']:g} tokens/s "
-                f"(range {low:g}–{high:g}; bound {bound:g} from {data['decode_bound_by']})"
+                f"                uncalibrated: the {calibration['group']} backend has "
+                f"{calibration['rows']} published results; the range is wider"
             )
-        elif bound is not None:
-            lines.append(f"  decode        at most {bound:g} tokens/s ({data['decode_bound_by']})")
-        if data["prefill_tokens_per_s"] is not None:
-            lines.append(f"  prefill       ~{data['prefill_tokens_per_s']:g} tokens/s")
+    if data["prefill_tokens_per_s"] is not None:
+        prefill = f"  prefill       ~{_speed(data['prefill_tokens_per_s'])} tokens/s"
+        if data["prefill_tokens_per_s_range"] is not None:
+            low, high = data["prefill_tokens_per_s_range"]
+            prefill += f" (range {_speed(low)}–{_speed(high)})"
+        lines.append(prefill)
     return "\n".join(lines)
 
 
@@ -329,6 +401,30 @@ def _from_hf(args: argparse.Namespace) -> int:
     )
     print(schema_line)
     print(yaml.safe_dump(entry, sort_keys=False, allow_unicode=True, width=100), end="")
+    return EXIT_OK
+
+
+def _calibrate(args: argparse.Namespace) -> int:
+    root = args.data_dir or bundled_data_dir()
+    dataset = load_dataset(root)
+    if not dataset.measurements:
+        raise UsageError(f"{root} has no measurements.yaml to fit")
+    text = speed_model_yaml(calibrate(dataset))
+    target = Path(root) / "speed-model.yaml"
+    if args.write:
+        _write(target, text)
+        print(f"wrote {target}")
+    elif args.check:
+        stored = target.read_text(encoding="utf-8") if target.is_file() else ""
+        if stored != text:
+            sys.stderr.write(
+                f"{target}:1:1: the speed model does not match measurements.yaml "
+                "(hint: run paramatlas calibrate --write)\n"
+            )
+            return EXIT_PROBLEMS
+        print(f"{target}: matches a fresh fit")
+    else:
+        print(text, end="")
     return EXIT_OK
 
 
@@ -371,6 +467,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "validate": _validate,
         "estimate": _estimate,
         "from-hf": _from_hf,
+        "calibrate": _calibrate,
         "export": _export,
         "render": _render,
     }

@@ -9,6 +9,7 @@ from .records import (
     Architecture,
     Attention,
     Count,
+    DecodeCoefficients,
     Encoder,
     Experts,
     Family,
@@ -22,6 +23,9 @@ from .records import (
     ParameterCounts,
     Quantization,
     Source,
+    SpeedGroup,
+    SpeedModel,
+    Spread,
 )
 
 
@@ -196,6 +200,8 @@ def hardware(data: dict[str, Any], path: str) -> Hardware:
         fp16_tflops=compute.get("fp16_tflops"),
         fp16_tflops_note=compute.get("fp16_tflops_note"),
         usable_memory_gib=data.get("usable_memory_gib"),
+        backend=data.get("backend"),
+        gpu_dies=data.get("gpu_dies", 1),
         sources=sources(data["sources"]),
         notes=data.get("notes", ""),
         path=path,
@@ -242,5 +248,41 @@ def measurement(data: dict[str, Any]) -> Measurement:
         source=Source("", data["source"]["title"], data["source"]["url"]),
         tg128=data.get("tg128"),
         pp512=data.get("pp512"),
+        depth=data.get("depth", 0),
+        generated=data.get("generated", 128),
+        gpus=data.get("gpus", 1),
+        offload_experts=data.get("offload", {}).get("n_cpu_moe"),
+        gpu_layers=data.get("offload", {}).get("ngl"),
+        host=data.get("host"),
+        build=data.get("build"),
+        date=data.get("date"),
+        excluded=data.get("excluded"),
         note=data.get("note", ""),
+    )
+
+
+def speed_model(data: dict[str, Any]) -> SpeedModel:
+    return SpeedModel(
+        {group["name"]: speed_group(group) for group in data["groups"]},
+        speed_group(data["pooled"]),
+    )
+
+
+def speed_group(data: dict[str, Any]) -> SpeedGroup:
+    decode = data["decode"]
+    prefill_spread = data.get("prefill_spread")
+    return SpeedGroup(
+        name=data["name"],
+        decode=DecodeCoefficients(
+            decode["efficiency"],
+            decode["kv_efficiency"],
+            decode["layer_seconds"],
+            decode["moe_layer_seconds"],
+        ),
+        decode_spread=Spread(*data["decode_spread"]),
+        prefill_utilisation=data.get("prefill_utilisation"),
+        prefill_spread=Spread(*prefill_spread) if prefill_spread else None,
+        rows=data["rows"],
+        devices=data["devices"],
+        calibrated=data["calibrated"],
     )

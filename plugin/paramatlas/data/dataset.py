@@ -14,7 +14,7 @@ from typing import Any
 
 from . import build
 from .problems import DatasetError, Problem, errors_in
-from .records import Dataset
+from .records import Dataset, SpeedModel
 from .rules import check_documents
 from .schemas import schema_problems
 from .yaml_source import YamlDocument, read_yaml
@@ -27,6 +27,7 @@ _PLACES: tuple[tuple[str, str], ...] = (
     ("hardware/*/*.yaml", "hardware"),
     ("glossary/*.yaml", "glossary"),
     ("measurements.yaml", "measurements"),
+    ("speed-model.yaml", "speed-model"),
 )
 _REQUIRED_FILES = ("families.yaml", "quantizations.yaml")
 
@@ -78,6 +79,15 @@ def check_dataset_cached(root: Path) -> tuple[Dataset | None, list[Problem]]:
         cached = (signature, dataset, problems)
         _CHECKED[str(root)] = cached
     return cached[1], cached[2]
+
+
+def bundled_speed_model() -> SpeedModel | None:
+    """The speed model fitted to the bundled measurements: what a dataset without its own uses."""
+    path = bundled_data_dir() / "speed-model.yaml"
+    document, problems = read_yaml(path, str(path))
+    if document is None or errors_in(problems) or schema_problems(document, "speed-model"):
+        return None
+    return build.speed_model(document.value)
 
 
 def load_dataset(root: Path | None = None) -> Dataset:
@@ -171,6 +181,7 @@ def _assemble(root: Path, documents: Documents) -> Dataset:
         for doc in documents.of("measurements")
         for item in doc.value["measurements"]
     ]
+    speed_models = [build.speed_model(doc.value) for doc in documents.of("speed-model")]
     return Dataset(
         root=str(root),
         models=tuple(sorted(models, key=lambda m: m.id)),
@@ -179,6 +190,7 @@ def _assemble(root: Path, documents: Documents) -> Dataset:
         quantizations=tuple(quantizations),
         glossary=tuple(sorted(glossary, key=lambda t: t.id)),
         measurements=tuple(measurements),
+        speed_model=speed_models[0] if speed_models else None,
     )
 
 

@@ -201,6 +201,8 @@ class Hardware:
     fp16_tflops: float | None = None
     fp16_tflops_note: str | None = None
     usable_memory_gib: float | None = None
+    backend: str | None = None
+    gpu_dies: int = 1
     notes: str = ""
 
     @property
@@ -248,7 +250,78 @@ class Measurement:
     source: Source
     tg128: float | None = None
     pp512: float | None = None
+    depth: int = 0
+    generated: int = 128
+    gpus: int = 1
+    offload_experts: int | Literal["all"] | None = None
+    """`--n-cpu-moe`: routed experts of this many MoE layers (or all) computed on the CPU."""
+    gpu_layers: int | None = None
+    """`-ngl`: layers on the GPU when the rest ran on the CPU."""
+    host: str | None = None
+    build: str | None = None
+    date: str | None = None
+    excluded: str | None = None
+    """Why the result is left out of calibration and accuracy, if it is."""
     note: str = ""
+
+
+@dataclass(frozen=True)
+class DecodeCoefficients:
+    efficiency: float
+    """Share of peak bandwidth reached reading the weights one token needs (0–1]."""
+    kv_efficiency: float
+    """Share of peak bandwidth reached reading the KV cache (0–1]."""
+    layer_seconds: float
+    """Fixed cost per layer per token."""
+    moe_layer_seconds: float
+    """Extra fixed cost per mixture-of-experts layer per token (routing and dispatch)."""
+
+
+@dataclass(frozen=True)
+class Spread:
+    """Measured ÷ estimated at the 10th and 90th percentile of held-out results."""
+
+    low: float
+    high: float
+
+
+@dataclass(frozen=True)
+class SpeedGroup:
+    name: str
+    decode: DecodeCoefficients
+    decode_spread: Spread
+    prefill_utilisation: float | None
+    prefill_spread: Spread | None
+    rows: int
+    devices: int
+    calibrated: bool
+    """False when the group has too few results of its own and uses the pooled fit."""
+
+
+@dataclass(frozen=True)
+class SpeedModel:
+    groups: dict[str, SpeedGroup]
+    pooled: SpeedGroup
+
+    def group(self, name: str) -> SpeedGroup:
+        """The group's own calibration. A group with too few results of its own takes its
+        backend's coefficients (a multi-die chip: those of the single-die chips), else the
+        pooled ones, with the pooled range, measured on groups held out whole."""
+        own = self.groups.get(name)
+        if own is not None and own.calibrated:
+            return own
+        backend = self.groups.get(name.split(" ")[0])
+        base = backend if backend is not None and backend.calibrated else self.pooled
+        return SpeedGroup(
+            name,
+            base.decode,
+            self.pooled.decode_spread,
+            base.prefill_utilisation,
+            self.pooled.prefill_spread,
+            own.rows if own else 0,
+            own.devices if own else 0,
+            False,
+        )
 
 
 @dataclass(frozen=True, eq=False)
@@ -265,6 +338,8 @@ class Dataset:
     quantizations: tuple[Quantization, ...]
     glossary: tuple[GlossaryTerm, ...]
     measurements: tuple[Measurement, ...] = ()
+    speed_model: SpeedModel | None = None
+    """Fitted speed coefficients (speed-model.yaml), when the folder has them."""
     _index: dict[str, dict[str, Any]] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:

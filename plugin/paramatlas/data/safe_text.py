@@ -51,6 +51,16 @@ _EVERYWHERE = (
         "use Markdown emphasis and links instead of tags; write 'less than' as '< ' with a space",
     ),
     _check(
+        r"\b(javascript|vbscript|data|file)\s*:",
+        "a javascript:, vbscript:, data: or file: address is not allowed in data",
+        "links in data must start with https:// or http://",
+        re.IGNORECASE,
+    ),
+)
+# Prose keeps inline links, so link-like syntax that is not an inline http(s) link is refused
+# there; in one-line fields brackets are always rendered as text.
+_PROSE_ONLY = (
+    _check(
         r"!\[",
         "images are not allowed in data: a page must load nothing from elsewhere",
         "link to the image instead: [title](https://…)",
@@ -59,12 +69,6 @@ _EVERYWHERE = (
         r"\]\s*\[",
         "reference-style links are not allowed in data",
         "write the link inline: [text](https://…)",
-    ),
-    _check(
-        r"\b(javascript|vbscript|data|file)\s*:",
-        "a javascript:, vbscript:, data: or file: address is not allowed in data",
-        "links in data must start with https:// or http://",
-        re.IGNORECASE,
     ),
 )
 # Constructs that a Markdown extension reads at the start of a line of prose.
@@ -97,9 +101,9 @@ def text_issues(path: JsonPath, text: str) -> Iterator[TextIssue]:
                 "links in data must start with https:// or http://",
             )
     if key in PROSE_KEYS:
-        pattern, issue = _LINE_START
-        if pattern.search(text):
-            yield issue
+        for pattern, issue in (*_PROSE_ONLY, _LINE_START):
+            if pattern.search(text):
+                yield issue
     elif _LINE_BREAK.search(text.rstrip("\n")):
         yield TextIssue(
             f"'{key}' is a one-line field but the text spans lines",

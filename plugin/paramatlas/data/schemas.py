@@ -16,7 +16,15 @@ from referencing import Registry, Resource
 from .problems import Problem
 from .yaml_source import JsonPath, YamlDocument
 
-SCHEMA_NAMES = ("model", "hardware", "quantizations", "glossary", "families", "measurements")
+SCHEMA_NAMES = (
+    "model",
+    "hardware",
+    "quantizations",
+    "glossary",
+    "families",
+    "measurements",
+    "speed-model",
+)
 
 
 def schema_text(name: str) -> str:

@@ -1,132 +1,482 @@
-"""Calibrating bounds against published llama-bench results.
+"""Fitting the speed model to published llama-bench results, and measuring it honestly.
 
-A runtime reaches a fraction of the bandwidth bound that depends on the device and its backend.
-For each device kind the fraction is the median of measured/bound over the published tg128 results
-in data/measurements.yaml; the spread of those ratios becomes the range shown with every estimate.
-Prefill is calibrated the same way against pp512 and the device's FP16 throughput.
+Every row of data/measurements.yaml becomes an `Observation`: what one decoding step of that model,
+format and context reads from the device (and from the host, with offload), the number of layers,
+and the measured speed. Per group (backend, multi-die chips apart) the decode coefficients are the
+non-negative least-squares fit of relative error:
+
+    measured seconds ≈ weight bytes/bandwidth × (1 + u) + KV bytes/bandwidth × (1 + v)
+                       + layers × k + MoE layers × m,        u, v, k, m ≥ 0
+
+so that each efficiency 1/(1 + u) never exceeds 1 and no estimate exceeds its bound. Weights and
+KV cache have efficiencies of their own: attention kernels read a long cache less efficiently
+than matrix-vector products read weights, which is why decode slows faster with depth than the
+bytes alone say. Each device
+counts about equally (rows weighted by 1/√rows of their device). A group needs
+`MIN_GROUP_ROWS` rows on `MIN_GROUP_DEVICES` devices; otherwise it borrows the pooled fit.
+
+The range printed with an estimate is the 10th–90th percentile of measured ÷ estimated when each
+device is predicted by a fit that never saw it (leave one device out). `cross_validate` repeats
+the whole procedure — coefficients and ranges — with each device (or each source) held out, which
+is the accuracy the Methodology page publishes.
 """
 
 from __future__ import annotations
 
+import itertools
+import math
 import statistics
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from functools import cache
+from typing import Literal
 
-from ..data.records import Dataset, Measurement
-from .plan import Plan, default_host, make_plan
+from ..data.records import (
+    Dataset,
+    DecodeCoefficients,
+    Measurement,
+    SpeedGroup,
+    SpeedModel,
+    Spread,
+)
+from .memory import kv_cache_bytes, weight_bytes
+from .parameters import count_parameters, moe_layer_count
+from .plan import make_plan, quantizations_by_id
+from .speed import GB, DecodeWork, decode_seconds, speed_group, spread_from_ratios
 
-# tg128 generates 128 tokens from an empty context; its average context is 64 tokens.
-TG128_CONTEXT = 64
-# pp512 processes a 512-token prompt.
-PP512_CONTEXT = 512
-# Quantiles of the ratios that bound the range shown with an estimate.
-RANGE_QUANTILES = (0.1, 0.9)
-
-
-@dataclass(frozen=True)
-class Ratios:
-    """measured / computed ratios for one device kind, with their median and spread."""
-
-    values: tuple[float, ...]
-    median: float
-    low: float
-    high: float
-
-    @classmethod
-    def of(cls, values: tuple[float, ...]) -> Ratios:
-        return cls(
-            values,
-            statistics.median(values),
-            _quantile(values, RANGE_QUANTILES[0]),
-            _quantile(values, RANGE_QUANTILES[1]),
-        )
-
-
-def _quantile(values: tuple[float, ...], q: float) -> float:
-    ordered = sorted(values)
-    if len(ordered) == 1:
-        return ordered[0]
-    position = q * (len(ordered) - 1)
-    lower = int(position)
-    upper = min(lower + 1, len(ordered) - 1)
-    return ordered[lower] + (ordered[upper] - ordered[lower]) * (position - lower)
+MIN_GROUP_ROWS = 6
+MIN_GROUP_DEVICES = 2
+POOLED = "pooled"
+UNKNOWNS = 4
 
 
 @dataclass(frozen=True)
-class CheckedMeasurement:
+class Observation:
+    """One published result, priced: the work it asked of the hardware and what it measured."""
+
     measurement: Measurement
-    kind: str
-    decode_bound: float | None
+    group: str
+    device_kind: str
+    work: DecodeWork | None
+    """None when the row cannot be priced (offload to a host the dataset does not describe)."""
     prefill_peak: float | None
+    """Tokens/s if the device ran its dense FP16 peak on nothing but the model's FLOPs."""
 
+    @property
+    def device(self) -> str:
+        return self.measurement.hardware
 
-@dataclass(frozen=True)
-class Calibration:
-    decode: dict[str, Ratios] = field(default_factory=dict)
-    prefill: dict[str, Ratios] = field(default_factory=dict)
-    checked: tuple[CheckedMeasurement, ...] = ()
+    @property
+    def source(self) -> str:
+        return self.measurement.source.url.split("#")[0]
 
-    def decode_ratios(self, kind: str) -> Ratios | None:
-        return self.decode.get(kind) or self.decode.get("all")
+    @property
+    def offloaded(self) -> bool:
+        return self.work is not None and self.work.host_seconds_at_peak > 0
 
-    def prefill_ratios(self, kind: str) -> Ratios | None:
-        return self.prefill.get(kind) or self.prefill.get("all")
+    @property
+    def decode_bound(self) -> float | None:
+        if self.work is None:
+            return None
+        return 1 / self.work.seconds_at_peak
 
-
-def measurement_plan(dataset: Dataset, measurement: Measurement, context: int) -> Plan:
-    quantizations = {quant.id: quant for quant in dataset.quantizations}
-    return make_plan(
-        dataset,
-        dataset.model(measurement.model),
-        quantizations[measurement.quant],
-        context,
-        quantizations["F16"],
-        dataset.device(measurement.hardware),
-        default_host(dataset),
-    )
-
-
-def prefill_peak(plan: Plan) -> float | None:
-    """Tokens/s if the device ran its dense FP16 peak on nothing but this model's FLOPs."""
-    if plan.device is None or plan.device.fp16_tflops is None:
-        return None
-    return plan.device.fp16_tflops * 1e12 / plan.prefill_flops_per_token
+    @property
+    def fits_decode(self) -> bool:
+        """Used to fit decode coefficients: measured, priced, all on one device, not excluded."""
+        return (
+            self.measurement.tg128 is not None
+            and self.work is not None
+            and not self.offloaded
+            and self.measurement.excluded is None
+        )
 
 
 @cache
-def calibrate(dataset: Dataset) -> Calibration:
-    checked: list[CheckedMeasurement] = []
-    for measurement in dataset.measurements:
-        decode_plan = measurement_plan(dataset, measurement, TG128_CONTEXT)
-        prefill_plan = measurement_plan(dataset, measurement, PP512_CONTEXT)
-        assert decode_plan.device is not None
-        # A CPU-backend run on an SoC measures its CPU cores, not its GPU: calibrate it as a CPU.
-        kind = "cpu" if measurement.backend == "CPU" else decode_plan.device.kind
-        checked.append(
-            CheckedMeasurement(
-                measurement,
-                kind,
-                decode_plan.decode_tokens_per_s_bound,
-                prefill_peak(prefill_plan),
-            )
+def observations(dataset: Dataset) -> tuple[Observation, ...]:
+    return tuple(_observe(dataset, measurement) for measurement in dataset.measurements)
+
+
+def _observe(dataset: Dataset, measurement: Measurement) -> Observation:
+    quantizations = quantizations_by_id(dataset)
+    model = dataset.model(measurement.model)
+    device = dataset.device(measurement.hardware)
+    arch = model.architecture
+    breakdown = count_parameters(arch)
+    # A decode test's average context is the filled depth plus half the tokens it generates.
+    context = measurement.depth + measurement.generated // 2
+    weights = weight_bytes(model, quantizations[measurement.quant], quantizations, breakdown)
+    kv = kv_cache_bytes(arch, context, quantizations["F16"])
+    read = weights.read_per_token + kv
+    moe_layers = moe_layer_count(arch)
+    host_read = 0
+    if measurement.offload_experts is not None and moe_layers:
+        moved = moe_layers if measurement.offload_experts == "all" else measurement.offload_experts
+        host_read = round(weights.active_routed_experts * min(moved, moe_layers) / moe_layers)
+    elif measurement.gpu_layers is not None:
+        host_read = round(read * max(0, arch.layers - measurement.gpu_layers) / arch.layers)
+    host = dataset.device(measurement.host) if measurement.host else None
+    work = None
+    if not host_read or host is not None:
+        device_rate = device.bandwidth_gb_s * GB
+        work = DecodeWork(
+            (weights.read_per_token - host_read) / device_rate,
+            kv / device_rate,
+            host_read / (host.bandwidth_gb_s * GB) if host is not None else 0.0,
+            arch.layers,
+            moe_layers,
         )
-    decode = _ratios(
-        (item.kind, item.measurement.tg128 / item.decode_bound)
-        for item in checked
-        if item.measurement.tg128 and item.decode_bound
+    peak = None
+    if measurement.backend != "CPU" and not host_read and device.fp16_tflops:
+        plan = make_plan(
+            dataset,
+            model,
+            quantizations[measurement.quant],
+            measurement.depth + 256,  # pp512 attends over half its prompt on average
+            quantizations["F16"],
+            None,
+            None,
+            breakdown,
+        )
+        peak = device.fp16_tflops * 1e12 / plan.prefill_flops_per_token
+    return Observation(
+        measurement,
+        speed_group(measurement.backend, device),
+        device.kind,
+        work,
+        peak,
     )
-    prefill = _ratios(
-        (item.kind, item.measurement.pp512 / item.prefill_peak)
-        for item in checked
-        if item.measurement.pp512 and item.prefill_peak
-    )
-    return Calibration(decode, prefill, tuple(checked))
 
 
-def _ratios(pairs: Iterable[tuple[str, float]]) -> dict[str, Ratios]:
-    grouped: dict[str, list[float]] = {}
-    for kind, ratio in pairs:
-        grouped.setdefault(kind, []).append(ratio)
-        grouped.setdefault("all", []).append(ratio)
-    return {kind: Ratios.of(tuple(values)) for kind, values in grouped.items()}
+# -- fitting ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Sums:
+    """Normal-equation sums of weighted relative-error terms: additive over rows.
+
+    Unknowns, all ≥ 0: the weights' and the KV cache's excess time over their bandwidth bound
+    (1/efficiency − 1), seconds per layer, seconds per MoE layer.
+    """
+
+    matrix: tuple[tuple[float, ...], ...] = ((0.0,) * UNKNOWNS,) * UNKNOWNS
+    vector: tuple[float, ...] = (0.0,) * UNKNOWNS
+    constant: float = 0.0
+
+    def __add__(self, other: _Sums) -> _Sums:
+        return _Sums(
+            tuple(_add(a, b) for a, b in zip(self.matrix, other.matrix, strict=True)),
+            _add(self.vector, other.vector),
+            self.constant + other.constant,
+        )
+
+
+def _add(a: tuple[float, ...], b: tuple[float, ...]) -> tuple[float, ...]:
+    return tuple(x + y for x, y in zip(a, b, strict=True))
+
+
+def _row_sums(observation: Observation, weight: float) -> _Sums:
+    work = observation.work
+    assert work is not None and observation.measurement.tg128 is not None
+    seconds = 1 / observation.measurement.tg128
+    features = (
+        work.device_weight_seconds_at_peak / seconds,
+        work.device_kv_seconds_at_peak / seconds,
+        work.layers / seconds,
+        work.moe_layers / seconds,
+    )
+    target = 1 - features[0] - features[1]
+    matrix = tuple(tuple(weight * a * b for b in features) for a in features)
+    vector = tuple(weight * a * target for a in features)
+    return _Sums(matrix, vector, weight * target * target)
+
+
+KV = 1  # the index of the KV cache's unknown
+
+
+def _solve(sums: _Sums, kv_excess: float | None = None) -> DecodeCoefficients:
+    """Non-negative least squares over the unknowns, by trying every active set.
+
+    With `kv_excess` the KV cache's unknown is held at that value (the pooled fit's): few groups
+    have enough long-context results to fit it alone.
+    """
+    fixed = {KV: kv_excess} if kv_excess is not None else {}
+    free = [index for index in range(UNKNOWNS) if index not in fixed]
+    best: tuple[float, tuple[float, ...]] = (math.inf, (0.0,) * UNKNOWNS)
+    for size in range(len(free) + 1):
+        for chosen in itertools.combinations(free, size):
+            solution = _solve_subset(sums, chosen, fixed)
+            if solution is None or min(solution) < 0:
+                continue
+            objective = _objective(sums, solution)
+            if objective < best[0] - 1e-15:
+                best = (objective, solution)
+    weights, kv, layer, moe_layer = best[1]
+    return DecodeCoefficients(1 / (1 + weights), 1 / (1 + kv), layer, moe_layer)
+
+
+def _solve_subset(
+    sums: _Sums, chosen: tuple[int, ...], fixed: dict[int, float]
+) -> tuple[float, ...] | None:
+    solution = [0.0] * UNKNOWNS
+    for index, value in fixed.items():
+        solution[index] = value
+    if chosen:
+        matrix = [[sums.matrix[i][j] for j in chosen] for i in chosen]
+        vector = [
+            sums.vector[i] - sum(sums.matrix[i][j] * value for j, value in fixed.items())
+            for i in chosen
+        ]
+        values = _gauss(matrix, vector)
+        if values is None:
+            return None
+        for index, value in zip(chosen, values, strict=True):
+            solution[index] = value
+    return tuple(solution)
+
+
+def _gauss(matrix: list[list[float]], vector: list[float]) -> list[float] | None:
+    size = len(vector)
+    rows = [[*row, value] for row, value in zip(matrix, vector, strict=True)]
+    for column in range(size):
+        pivot = max(range(column, size), key=lambda r: abs(rows[r][column]))
+        if abs(rows[pivot][column]) < 1e-300:
+            return None
+        rows[column], rows[pivot] = rows[pivot], rows[column]
+        for other in range(size):
+            if other != column:
+                factor = rows[other][column] / rows[column][column]
+                pivot_row = rows[column]
+                rows[other] = [a - factor * b for a, b in zip(rows[other], pivot_row, strict=True)]
+    return [rows[i][size] / rows[i][i] for i in range(size)]
+
+
+def _objective(sums: _Sums, x: tuple[float, ...]) -> float:
+    size = range(UNKNOWNS)
+    quadratic = sum(x[i] * sums.matrix[i][j] * x[j] for i in size for j in size)
+    return quadratic - 2 * sum(x[i] * sums.vector[i] for i in size) + sums.constant
+
+
+@dataclass(frozen=True)
+class _Pool:
+    """The decode rows of one fitting set, with their sums per device for quick hold-outs."""
+
+    rows: tuple[Observation, ...]
+    by_device: dict[str, _Sums]
+
+    @classmethod
+    def of(cls, rows: Iterable[Observation]) -> _Pool:
+        chosen = tuple(row for row in rows if row.fits_decode)
+        counts: dict[str, int] = defaultdict(int)
+        for row in chosen:
+            counts[row.device] += 1
+        by_device: dict[str, _Sums] = defaultdict(_Sums)
+        for row in chosen:
+            by_device[row.device] = by_device[row.device] + _row_sums(
+                row, 1 / math.sqrt(counts[row.device])
+            )
+        return cls(chosen, dict(by_device))
+
+    def fit(
+        self,
+        without: Callable[[str], bool] = lambda device: False,
+        kv_efficiency: float | None = None,
+    ) -> DecodeCoefficients:
+        total = _Sums()
+        for device, sums in self.by_device.items():
+            if not without(device):
+                total = total + sums
+        return _solve(total, None if kv_efficiency is None else 1 / kv_efficiency - 1)
+
+    @property
+    def devices(self) -> int:
+        return len(self.by_device)
+
+
+def _predicted(row: Observation, coefficients: DecodeCoefficients) -> float:
+    assert row.work is not None
+    group = SpeedGroup("", coefficients, Spread(1, 1), None, None, 0, 0, True)
+    return 1 / decode_seconds(row.work, group, group)
+
+
+def _held_out_ratios(pool: _Pool, everything: _Pool) -> list[tuple[float, str]]:
+    """measured ÷ estimated for every row, each device predicted by a fit without it (the KV
+    efficiency, shared by every group, refitted without it too)."""
+    ratios = []
+    for device in pool.by_device:
+
+        def without(other: str, held: str = device) -> bool:
+            return other == held
+
+        kv_efficiency = everything.fit(without).kv_efficiency
+        coefficients = pool.fit(without, kv_efficiency)
+        for row in pool.rows:
+            if row.device == device:
+                assert row.measurement.tg128 is not None
+                ratios.append((row.measurement.tg128 / _predicted(row, coefficients), row.device))
+    return ratios
+
+
+def _prefill(rows: Sequence[Observation]) -> tuple[float | None, Spread | None]:
+    """Median utilisation of the FP16 peak, and its leave-one-device-out spread."""
+    usable = [
+        row
+        for row in rows
+        if row.measurement.pp512 and row.prefill_peak and row.measurement.excluded is None
+    ]
+    if not usable:
+        return None, None
+    ratios = {id(row): row.measurement.pp512 / row.prefill_peak for row in usable}  # type: ignore[operator]
+    utilisation = statistics.median(ratios.values())
+    devices = {row.device for row in usable}
+    if len(devices) < MIN_GROUP_DEVICES:
+        return utilisation, None
+    held_out: list[tuple[float, str]] = []
+    for device in devices:
+        others = [ratios[id(row)] for row in usable if row.device != device]
+        median = statistics.median(others)
+        held_out += [
+            (ratios[id(row)] / median, row.device) for row in usable if row.device == device
+        ]
+    return utilisation, spread_from_ratios(held_out)
+
+
+def fit_speed_model(rows: Sequence[Observation]) -> SpeedModel:
+    """Coefficients and ranges for every group the rows cover, and the pooled fallback."""
+    by_group: dict[str, list[Observation]] = defaultdict(list)
+    for row in rows:
+        by_group[row.group].append(row)
+    pooled_pool = _Pool.of(rows)
+    pooled = _pooled_group(rows, by_group, pooled_pool)
+    groups = {}
+    for name in sorted(by_group):
+        pool = _Pool.of(by_group[name])
+        calibrated = len(pool.rows) >= MIN_GROUP_ROWS and pool.devices >= MIN_GROUP_DEVICES
+        utilisation, prefill_spread = _prefill(by_group[name])
+        groups[name] = SpeedGroup(
+            name,
+            pool.fit(kv_efficiency=pooled.decode.kv_efficiency) if calibrated else pooled.decode,
+            spread_from_ratios(_held_out_ratios(pool, pooled_pool))
+            if calibrated
+            else pooled.decode_spread,
+            utilisation if prefill_spread else pooled.prefill_utilisation,
+            prefill_spread or pooled.prefill_spread,
+            len(pool.rows),
+            pool.devices,
+            calibrated,
+        )
+    return SpeedModel(groups, pooled)
+
+
+def _pooled_group(
+    rows: Sequence[Observation], by_group: dict[str, list[Observation]], pool: _Pool
+) -> SpeedGroup:
+    """One fit over every group; its range is measured with whole groups held out, which is
+    what a device of an uncalibrated group faces."""
+    group_of = {row.device: row.group for row in pool.rows}
+    ratios: list[tuple[float, str]] = []
+    for name in by_group:
+        coefficients = pool.fit(without=lambda device, held=name: group_of[device] == held)  # type: ignore[misc]
+        for row in pool.rows:
+            if row.group == name:
+                assert row.measurement.tg128 is not None
+                # Each group weighs the same: the range is for a group the fit has not seen.
+                ratios.append((row.measurement.tg128 / _predicted(row, coefficients), row.group))
+    utilisation, prefill_spread = _prefill(rows)
+    return SpeedGroup(
+        POOLED,
+        pool.fit(),
+        spread_from_ratios(ratios) if ratios else Spread(0.5, 1.0),
+        utilisation,
+        prefill_spread,
+        len(pool.rows),
+        pool.devices,
+        True,
+    )
+
+
+def calibrate(dataset: Dataset) -> SpeedModel:
+    """The speed model fitted to the dataset's measurements (what `calibrate --write` stores)."""
+    return fit_speed_model(observations(dataset))
+
+
+# -- honest validation ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """A measured result against the estimate of a model that never saw its device (or source)."""
+
+    observation: Observation
+    decode: float | None
+    decode_range: tuple[float, float] | None
+    prefill: float | None
+    prefill_range: tuple[float, float] | None
+    calibrated: bool
+
+    @property
+    def decode_error(self) -> float | None:
+        measured = self.observation.measurement.tg128
+        if self.decode is None or measured is None:
+            return None
+        return (self.decode - measured) / measured
+
+    @property
+    def decode_in_range(self) -> bool | None:
+        measured = self.observation.measurement.tg128
+        if self.decode_range is None or measured is None:
+            return None
+        return self.decode_range[0] <= measured <= self.decode_range[1]
+
+    @property
+    def prefill_error(self) -> float | None:
+        measured = self.observation.measurement.pp512
+        if self.prefill is None or measured is None:
+            return None
+        return (self.prefill - measured) / measured
+
+    @property
+    def prefill_in_range(self) -> bool | None:
+        measured = self.observation.measurement.pp512
+        if self.prefill_range is None or measured is None:
+            return None
+        return self.prefill_range[0] <= measured <= self.prefill_range[1]
+
+
+HoldOut = Literal["device", "source"]
+
+
+def cross_validate(dataset: Dataset, by: HoldOut) -> list[Prediction]:
+    """Every measurement predicted by a speed model fitted with its device (or source) left out:
+    coefficients, ranges and the choice of fallback are all refitted without it."""
+    rows = observations(dataset)
+
+    def key(row: Observation) -> str:
+        return row.device if by == "device" else row.source
+
+    predictions = []
+    for held in sorted({key(row) for row in rows}):
+        model = fit_speed_model([row for row in rows if key(row) != held])
+        for row in rows:
+            if key(row) == held:
+                predictions.append(predict(row, model))
+    return predictions
+
+
+def predict(row: Observation, model: SpeedModel) -> Prediction:
+    group = model.group(row.group)
+    decode = decode_range = prefill = prefill_range = None
+    if row.work is not None and row.measurement.tg128 is not None:
+        decode = 1 / decode_seconds(row.work, group, model.group("CPU"))
+        decode_range = (decode * group.decode_spread.low, decode * group.decode_spread.high)
+        bound = row.decode_bound
+        assert bound is not None
+        decode_range = (min(decode_range[0], bound), min(decode_range[1], bound))
+    if row.prefill_peak is not None and group.prefill_utilisation is not None:
+        prefill = row.prefill_peak * group.prefill_utilisation
+        if group.prefill_spread is not None:
+            prefill_range = (
+                prefill * group.prefill_spread.low,
+                prefill * group.prefill_spread.high,
+            )
+    return Prediction(row, decode, decode_range, prefill, prefill_range, group.calibrated)

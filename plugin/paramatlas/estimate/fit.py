@@ -89,9 +89,10 @@ def place(
     moe_layers: int,
     device: Hardware,
     host: Hardware | None,
+    gpus: int = 1,
 ) -> Placement:
-    """Decide the verdict for one model, quantization and context on `device`."""
-    usable = usable_memory(device).bytes
+    """Decide the verdict for one model, quantization and context on `gpus` of `device`."""
+    usable = usable_memory(device).bytes * gpus
     everything = weights.total + kv_cache + overhead
     read = weights.read_per_token + kv_cache
     if everything <= usable:

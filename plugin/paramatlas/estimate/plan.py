@@ -6,6 +6,7 @@ Calibrated estimates build on it in `calibration` and `report`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..data.records import Dataset, Hardware, Model, Quantization
@@ -13,11 +14,14 @@ from .fit import Placement, place
 from .memory import WeightBytes, kv_cache_bytes, overhead_bytes, weight_bytes
 from .parameters import ParameterBreakdown, count_parameters, moe_layer_count
 
-DEFAULT_CONTEXT = 4096
+# The context pages and the CLI quote by default: long enough for a real conversation.
+DEFAULT_CONTEXT = 8192
 DEFAULT_QUANT = "Q4_K_M"
 DEFAULT_KV_QUANT = "F16"
-# The host assumed behind a discrete GPU: a desktop with 64 GB of dual-channel DDR5-5600.
+# The host assumed behind a discrete GPU: a desktop with 64 GB of dual-channel DDR5-5600; behind
+# a datacenter accelerator, a server with twelve channels of DDR5-4800.
 DEFAULT_HOST = "ryzen-9-9950x-ddr5-5600"
+DEFAULT_SERVER_HOST = "epyc-9654-ddr5-4800"
 GB = 10**9
 
 
@@ -34,6 +38,8 @@ class Plan:
     device: Hardware | None
     host: Hardware | None
     placement: Placement | None
+    gpus: int = 1
+    """Identical cards the model is split over by layer (llama.cpp's default split)."""
 
     @property
     def total_bytes(self) -> int:
@@ -81,8 +87,29 @@ def quantizations_by_id(dataset: Dataset) -> dict[str, Quantization]:
     return {quant.id: quant for quant in dataset.quantizations}
 
 
-def default_host(dataset: Dataset) -> Hardware | None:
-    return next((device for device in dataset.hardware if device.id == DEFAULT_HOST), None)
+def default_host(dataset: Dataset, device_kind: str | None = None) -> Hardware | None:
+    """The system RAM offloaded parts go to: a server's behind a datacenter accelerator, a
+    desktop's otherwise (either falls back to the other where the dataset lacks it)."""
+    wanted = (DEFAULT_SERVER_HOST, DEFAULT_HOST)
+    if device_kind != "datacenter":
+        wanted = wanted[::-1]
+    hosts = {host.id: host for host in dataset.hardware if host.id in wanted}
+    return next((hosts[host_id] for host_id in wanted if host_id in hosts), None)
+
+
+def longest_context(fits: Callable[[int], bool], maximum: int) -> int:
+    """The largest context in [1, maximum] for which `fits` holds, 0 if none; `fits` must be
+    monotone (memory only grows with context)."""
+    if not fits(1):
+        return 0
+    low, high = 1, maximum
+    while low < high:
+        middle = (low + high + 1) // 2
+        if fits(middle):
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 def make_plan(
@@ -94,6 +121,7 @@ def make_plan(
     device: Hardware | None,
     host: Hardware | None,
     breakdown: ParameterBreakdown | None = None,
+    gpus: int = 1,
 ) -> Plan:
     breakdown = breakdown or count_parameters(model.architecture)
     return plan_from_parts(
@@ -107,6 +135,7 @@ def make_plan(
         overhead_bytes(model.architecture, context),
         device,
         host,
+        gpus,
     )
 
 
@@ -121,13 +150,19 @@ def plan_from_parts(
     overhead: int,
     device: Hardware | None,
     host: Hardware | None,
+    gpus: int = 1,
 ) -> Plan:
-    """A plan from memory already computed: what pages showing many devices reuse."""
+    """A plan from memory already computed: what pages showing many devices reuse.
+
+    With several GPUs, weights and KV cache are spread by layer and every card keeps its own
+    compute buffers, so the overhead counts once per card.
+    """
+    overhead *= gpus
     placement = None
     if device is not None:
         moe_layers = moe_layer_count(model.architecture)
         placement = place(
-            weights, kv_cache, overhead, model.architecture.layers, moe_layers, device, host
+            weights, kv_cache, overhead, model.architecture.layers, moe_layers, device, host, gpus
         )
     return Plan(
         model,
@@ -141,4 +176,5 @@ def plan_from_parts(
         device,
         host,
         placement,
+        gpus,
     )

@@ -6,13 +6,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from ..data.records import Dataset, Hardware, Model, Quantization
-from .calibration import Calibration, calibrate, prefill_peak
+from ..data.dataset import bundled_speed_model
+from ..data.records import Dataset, Hardware, Model, Quantization, SpeedGroup, SpeedModel
+from .calibration import calibrate
 from .fit import usable_memory
-from .parameters import ParameterBreakdown
-from .plan import Plan, make_plan
+from .parameters import ParameterBreakdown, count_parameters, moe_layer_count
+from .plan import Plan, longest_context, make_plan
+from .speed import GB, DecodeWork, decode_seconds, device_backend, speed_group
 
 
 @dataclass(frozen=True)
@@ -22,8 +25,11 @@ class Estimate:
     decode_range: tuple[float, float] | None
     prefill_tokens_per_s: float | None
     prefill_range: tuple[float, float] | None
+    speed: SpeedGroup | None = None
+    """The calibration group the speeds come from."""
 
     def as_json(self) -> dict[str, Any]:
+        """Speeds unrounded: pages round for display, and compare the same numbers."""
         plan = self.plan
         placement = plan.placement
         device = plan.device
@@ -33,6 +39,7 @@ class Estimate:
             "kv_quant": plan.kv_quant.id,
             "context": plan.context,
             "hardware": device.id if device else None,
+            "gpus": plan.gpus,
             "host": plan.host.id if placement and placement.host_bytes and plan.host else None,
             "memory": {
                 "weights_bytes": plan.weights.total,
@@ -45,12 +52,13 @@ class Estimate:
             },
             "fit": placement.fit if placement else None,
             "offload": placement.offload if placement else None,
-            "decode_tokens_per_s": _round(self.decode_tokens_per_s),
-            "decode_tokens_per_s_range": _round_pair(self.decode_range),
-            "decode_tokens_per_s_bound": _round(plan.decode_tokens_per_s_bound),
+            "decode_tokens_per_s": self.decode_tokens_per_s,
+            "decode_tokens_per_s_range": _pair(self.decode_range),
+            "decode_tokens_per_s_bound": plan.decode_tokens_per_s_bound,
             "decode_bound_by": plan.bound_by,
-            "prefill_tokens_per_s": _round(self.prefill_tokens_per_s),
-            "prefill_tokens_per_s_range": _round_pair(self.prefill_range),
+            "prefill_tokens_per_s": self.prefill_tokens_per_s,
+            "prefill_tokens_per_s_range": _pair(self.prefill_range),
+            "speed_calibration": _calibration_json(self.speed),
             "parameters": plan.breakdown.as_dict()
             | {
                 "total": plan.breakdown.total,
@@ -60,12 +68,25 @@ class Estimate:
         }
 
 
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 1)
+def _calibration_json(group: SpeedGroup | None) -> dict[str, Any] | None:
+    if group is None:
+        return None
+    return {
+        "group": group.name,
+        "calibrated": group.calibrated,
+        "rows": group.rows,
+        "devices": group.devices,
+    }
 
 
-def _round_pair(pair: tuple[float, float] | None) -> list[float] | None:
-    return None if pair is None else [round(pair[0], 1), round(pair[1], 1)]
+def _pair(pair: tuple[float, float] | None) -> list[float] | None:
+    return None if pair is None else [pair[0], pair[1]]
+
+
+@cache
+def speed_model_of(dataset: Dataset) -> SpeedModel:
+    """The dataset's stored speed model, else the bundled one, else one fitted on the spot."""
+    return dataset.speed_model or bundled_speed_model() or calibrate(dataset)
 
 
 def estimate(
@@ -76,28 +97,79 @@ def estimate(
     kv_quant: Quantization,
     device: Hardware | None,
     host: Hardware | None,
-    calibration: Calibration | None = None,
+    speed_model: SpeedModel | None = None,
     breakdown: ParameterBreakdown | None = None,
+    gpus: int = 1,
 ) -> Estimate:
-    plan = make_plan(dataset, model, quant, context, kv_quant, device, host, breakdown)
-    return calibrated(plan, calibration or calibrate(dataset))
+    plan = make_plan(dataset, model, quant, context, kv_quant, device, host, breakdown, gpus)
+    return calibrated(plan, speed_model or speed_model_of(dataset))
 
 
-def calibrated(plan: Plan, calibration: Calibration) -> Estimate:
-    """The plan's bound turned into an estimate with the range its device kind's data gives."""
+def max_context(
+    dataset: Dataset,
+    model: Model,
+    quant: Quantization,
+    kv_quant: Quantization,
+    device: Hardware,
+    host: Hardware | None,
+    gpus: int = 1,
+) -> int:
+    """The longest context, up to the model's maximum, at which the model fits fully."""
+    breakdown = count_parameters(model.architecture)
+
+    def fits(context: int) -> bool:
+        plan = make_plan(dataset, model, quant, context, kv_quant, device, host, breakdown, gpus)
+        return plan.placement is not None and plan.placement.fit == "fits"
+
+    return longest_context(fits, model_max_context(model))
+
+
+def model_max_context(model: Model) -> int:
+    """The longest context the model supports: with its documented extension, if any."""
+    return model.context_length_extended or model.context_length
+
+
+def decode_work(plan: Plan) -> DecodeWork | None:
+    """What one decoding step reads from the device and the host, and its layer counts."""
+    placement = plan.placement
     device = plan.device
-    if device is None or plan.decode_tokens_per_s_bound is None:
+    if device is None or placement is None or placement.fit == "no":
+        return None
+    host_seconds = 0.0
+    if placement.host_read_per_token:
+        assert plan.host is not None
+        host_seconds = placement.host_read_per_token / (plan.host.bandwidth_gb_s * GB)
+    arch = plan.model.architecture
+    device_rate = device.bandwidth_gb_s * GB
+    # The KV cache stays with the layers on the device unless whole layers are offloaded.
+    kv_on_device = min(plan.kv_cache, placement.accelerator_read_per_token)
+    return DecodeWork(
+        (placement.accelerator_read_per_token - kv_on_device) / device_rate,
+        kv_on_device / device_rate,
+        host_seconds,
+        arch.layers,
+        moe_layer_count(arch),
+    )
+
+
+def calibrated(plan: Plan, speed_model: SpeedModel) -> Estimate:
+    """Decode and prefill speeds for the plan, from its device's calibration group."""
+    device = plan.device
+    work = decode_work(plan)
+    if device is None or work is None:
         return Estimate(plan, None, None, None, None)
-    bound = plan.decode_tokens_per_s_bound
-    decode = calibration.decode_ratios(device.kind)
-    decode_estimate = decode_range = None
-    if decode is not None:
-        decode_estimate = min(bound, bound * decode.median)
-        decode_range = (bound * decode.low, min(bound, bound * decode.high))
-    peak = prefill_peak(plan)
-    prefill = calibration.prefill_ratios(device.kind)
-    prefill_estimate = prefill_range = None
-    if peak is not None and prefill is not None:
-        prefill_estimate = peak * prefill.median
-        prefill_range = (peak * prefill.low, peak * prefill.high)
-    return Estimate(plan, decode_estimate, decode_range, prefill_estimate, prefill_range)
+    group = speed_model.group(speed_group(device_backend(device), device))
+    bound = 1 / work.seconds_at_peak
+    decode = min(bound, 1 / decode_seconds(work, group, speed_model.group("CPU")))
+    low, high = group.decode_spread.low, group.decode_spread.high
+    decode_range = (min(bound, decode * low), min(bound, decode * high))
+    prefill = prefill_range = None
+    if device.fp16_tflops is not None and group.prefill_utilisation is not None:
+        prefill = device.fp16_tflops * 1e12 / plan.prefill_flops_per_token
+        prefill *= group.prefill_utilisation
+        if group.prefill_spread is not None:
+            prefill_range = (
+                prefill * group.prefill_spread.low,
+                prefill * group.prefill_spread.high,
+            )
+    return Estimate(plan, decode, decode_range, prefill, prefill_range, group)

@@ -8,7 +8,7 @@ same numbers in a table beside it.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from markupsafe import Markup
@@ -105,21 +105,59 @@ def total_vs_active(points: Sequence[Point], chart_id: str = "total-vs-active") 
     return _svg(height, "Total against active parameters", description, body, chart_id)
 
 
-def _log_grid(x_axis: _LogAxis, y_axis: _LogAxis, height: int) -> list[str]:
+BACKEND_KINDS = ("cuda", "metal", "vulkan", "rocm", "sycl", "cpu")
+
+
+def estimate_vs_measured(points: Sequence[Point], chart_id: str) -> Markup:
+    """Log–log scatter of estimated against measured tokens/s, with the identity line."""
+    height = 440
+    values = [p.x for p in points] + [p.y for p in points] or [1.0, 10.0]
+    x_axis = _LogAxis(min(values), max(values), MARGIN_LEFT, WIDTH - MARGIN_RIGHT)
+    y_axis = _LogAxis(min(values), max(values), height - MARGIN_BOTTOM, MARGIN_TOP)
+    body = _log_grid(x_axis, y_axis, height, lambda tick: f"{tick:g}")
+    low, high = 10.0**x_axis.low, 10.0**x_axis.high
+    body.append(
+        f'<line class="pa-diagonal" x1="{x_axis(low):.1f}" y1="{y_axis(low):.1f}" '
+        f'x2="{x_axis(high):.1f}" y2="{y_axis(high):.1f}"/>'
+        f'<text class="pa-note" x="{x_axis(high) - 4:.1f}" y="{y_axis(high) + 14:.1f}" '
+        'text-anchor="end">estimate = measurement</text>'
+    )
+    for point in points:
+        body.append(
+            f'<circle class="pa-point pa-{plain(point.kind)}" cx="{x_axis(point.x):.1f}" '
+            f'cy="{y_axis(point.y):.1f}" r="4"><title>{plain(point.label)}: measured '
+            f"{point.x:.1f}, estimated {point.y:.1f} tokens/s</title></circle>"
+        )
+    body.append(_axis_labels("measured tokens/s (log scale)", "estimated tokens/s", height))
+    shown = [kind for kind in BACKEND_KINDS if any(p.kind == kind for p in points)]
+    body.append(_legend(shown, [kind.upper() if kind != "metal" else "Metal" for kind in shown]))
+    description = (
+        f"{len(points)} published decode results, each estimated by a speed model fitted without "
+        "its device. Points on the diagonal are exact; above it the estimate is too high."
+    )
+    return _svg(height, "Estimated against measured decode speed", description, body, chart_id)
+
+
+def _log_grid(
+    x_axis: _LogAxis,
+    y_axis: _LogAxis,
+    height: int,
+    label: Callable[[float], str] = numbers.params,
+) -> list[str]:
     body = []
     for tick in x_axis.ticks():
         x = x_axis(tick)
         body.append(
             f'<line class="pa-grid" x1="{x:.1f}" y1="{MARGIN_TOP}" x2="{x:.1f}" '
             f'y2="{height - MARGIN_BOTTOM}"/><text class="pa-tick" x="{x:.1f}" '
-            f'y="{height - MARGIN_BOTTOM + 16}" text-anchor="middle">{numbers.params(tick)}</text>'
+            f'y="{height - MARGIN_BOTTOM + 16}" text-anchor="middle">{label(tick)}</text>'
         )
     for tick in y_axis.ticks():
         y = y_axis(tick)
         body.append(
             f'<line class="pa-grid" x1="{MARGIN_LEFT}" y1="{y:.1f}" x2="{WIDTH - MARGIN_RIGHT}" '
             f'y2="{y:.1f}"/><text class="pa-tick" x="{MARGIN_LEFT - 6}" y="{y + 4:.1f}" '
-            f'text-anchor="end">{numbers.params(tick)}</text>'
+            f'text-anchor="end">{label(tick)}</text>'
         )
     return body
 

@@ -1,8 +1,12 @@
-"""Hardware guidance: for a model and a device, the best quantization and what to expect of it.
+"""Hardware guidance: for a model and a device, which setting to run and what to expect of it.
 
-The best quantization is the highest-precision one that fits fully at the chosen context. When
-none fits, the guidance shows the most precise of the common 4-bit-and-below formats that runs
-with offload, because offloaded speed is what a reader then needs to weigh.
+Two settings per device, as the Methodology page states:
+* the **best quality that fits**: the most precise format that fits fully;
+* the **recommended** setting: the most precise format of at least 4 bits whose estimated decode
+  speed is usable, fitting fully or with lookup tables or experts in system RAM (what people do
+  with a large MoE on a small card); where none is usable, the best fit; where nothing fits, the
+  most precise 4-bit-or-smaller format that runs with offload.
+Each comes with the longest context that still fits the same way.
 """
 
 from __future__ import annotations
@@ -10,15 +14,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from ..data.records import Dataset, Hardware, Model, Quantization
-from ..estimate.calibration import Calibration, calibrate
+from ..data.records import Dataset, Hardware, Model, Quantization, SpeedGroup, SpeedModel
 from ..estimate.memory import WeightBytes, kv_cache_bytes, overhead_bytes, weight_bytes
 from ..estimate.parameters import ParameterBreakdown, count_parameters
-from ..estimate.plan import DEFAULT_KV_QUANT, default_host, plan_from_parts
-from ..estimate.report import Estimate, calibrated
+from ..estimate.plan import DEFAULT_KV_QUANT, default_host, longest_context, plan_from_parts
+from ..estimate.report import Estimate, calibrated, speed_model_of
+from ..estimate.speed import device_backend, speed_group
 from . import numbers
 
 GUIDANCE_CONTEXT = 8192
+# Slower than this, interactive use is painful: about a word every 0.1 s.
+USABLE_TOKENS_PER_S = 10.0
+# Below 4 bits per weight quality drops quickly; the recommendation does not go there by choice.
+MIN_RECOMMENDED_BITS = 4.0
+# Offload kinds a recommendation may use: both keep the slow part small.
+RECOMMENDED_OFFLOAD = ("lookup-tables", "experts")
 MEMORY_TABLE_CONTEXTS = (4096, 32768, 131072)
 # Formats a reader can download for almost any model, most precise first.
 COMMON_QUANTS = ("BF16", "Q8_0", "Q6_K", "Q5_K_M", "Q4_K_M", "IQ4_XS", "Q3_K_M", "Q2_K")
@@ -26,17 +36,35 @@ OFFLOAD_QUANTS = ("Q4_K_M", "IQ4_XS", "Q3_K_M", "Q2_K")
 
 
 @dataclass(frozen=True)
+class Setting:
+    """A format on a device, its estimate, and the longest context that fits the same way."""
+
+    quant: Quantization
+    result: Estimate
+    longest_context: int
+
+
+@dataclass(frozen=True)
 class Guidance:
+    """What to run on a device: the recommended setting (`quant`, `result`) and the best
+    quality that fits fully."""
+
     model: Model
     device: Hardware
     quant: Quantization | None
     result: Estimate | None
+    longest_context: int | None = None
+    best_fit: Setting | None = None
 
     @property
     def fit(self) -> str:
         if self.result is None or self.result.plan.placement is None:
             return "no"
         return self.result.plan.placement.fit
+
+    @property
+    def below_four_bits(self) -> bool:
+        return self.quant is not None and self.quant.bits_per_weight < MIN_RECOMMENDED_BITS
 
 
 def decode_text(result: Estimate | None) -> str:
@@ -45,7 +73,10 @@ def decode_text(result: Estimate | None) -> str:
         return "—"
     low, high = result.decode_range
     estimate_text = numbers.tokens_per_s(result.decode_tokens_per_s)
-    return f"~{estimate_text} ({numbers.speed_range(low, high)})"
+    uncalibrated = result.speed is not None and not result.speed.calibrated
+    return f"~{estimate_text} ({numbers.speed_range(low, high)})" + (
+        " uncalibrated" if uncalibrated else ""
+    )
 
 
 class Guide:
@@ -56,6 +87,7 @@ class Guide:
         self.quantizations = {quant.id: quant for quant in dataset.quantizations}
         self.kv_quant = self.quantizations[DEFAULT_KV_QUANT]
         self.host = default_host(dataset)
+        self.server_host = default_host(dataset, "datacenter")
         self._estimates: dict[tuple[str, str, int, str | None], Estimate] = {}
         self._breakdowns: dict[str, ParameterBreakdown] = {}
         self._weight_cache: dict[tuple[str, str], WeightBytes] = {}
@@ -69,8 +101,8 @@ class Guide:
         return self._breakdowns[model.id]
 
     @cached_property
-    def calibration(self) -> Calibration:
-        return calibrate(self.dataset)
+    def speed_model(self) -> SpeedModel:
+        return speed_model_of(self.dataset)
 
     def estimate(
         self, model: Model, quant: Quantization, context: int, device: Hardware | None
@@ -86,10 +118,16 @@ class Guide:
                 self._weights(model, quant),
                 *self._context_memory(model, context),
                 device,
-                self.host,
+                self.host_for(device),
             )
-            self._estimates[key] = calibrated(plan, self.calibration)
+            self._estimates[key] = calibrated(plan, self.speed_model)
         return self._estimates[key]
+
+    def speed_group(self, device: Hardware) -> SpeedGroup:
+        return self.speed_model.group(speed_group(device_backend(device), device))
+
+    def host_for(self, device: Hardware | None) -> Hardware | None:
+        return self.server_host if device is not None and device.kind == "datacenter" else self.host
 
     def _weights(self, model: Model, quant: Quantization) -> WeightBytes:
         key = (model.id, quant.id)
@@ -143,13 +181,72 @@ class Guide:
 
     def _choose(self, model: Model, device: Hardware, context: int) -> Guidance:
         candidates = self.candidates(model)
+        best_fit = next(
+            (
+                Setting(quant, result, self.longest_context(model, quant, device, ("fits",)))
+                for quant in candidates
+                if (result := self.estimate(model, quant, context, device)).plan.placement
+                and result.plan.placement.fit == "fits"
+            ),
+            None,
+        )
         for quant in candidates:
+            if quant.bits_per_weight < MIN_RECOMMENDED_BITS:
+                continue
             result = self.estimate(model, quant, context, device)
-            if result.plan.placement and result.plan.placement.fit == "fits":
-                return Guidance(model, device, quant, result)
+            if self._usable(result):
+                kinds = self._same_way(result)
+                longest = self.longest_context(model, quant, device, kinds)
+                return Guidance(model, device, quant, result, longest, best_fit)
+        if best_fit is not None:
+            return Guidance(
+                model, device, best_fit.quant, best_fit.result, best_fit.longest_context, best_fit
+            )
         offload_order = [q for q in candidates if q.id in OFFLOAD_QUANTS] or candidates[-1:]
         for quant in offload_order:
             result = self.estimate(model, quant, context, device)
             if result.plan.placement and result.plan.placement.fit == "offload":
-                return Guidance(model, device, quant, result)
+                longest = self.longest_context(model, quant, device, ("fits", "offload"))
+                return Guidance(model, device, quant, result, longest)
         return Guidance(model, device, None, None)
+
+    @staticmethod
+    def _usable(result: Estimate) -> bool:
+        placement = result.plan.placement
+        if placement is None or placement.fit == "no":
+            return False
+        if placement.fit == "offload" and placement.offload_kind not in RECOMMENDED_OFFLOAD:
+            return False
+        speed = result.decode_tokens_per_s
+        return speed is not None and speed >= USABLE_TOKENS_PER_S
+
+    @staticmethod
+    def _same_way(result: Estimate) -> tuple[str, ...]:
+        placement = result.plan.placement
+        return (
+            ("fits",) if placement is not None and placement.fit == "fits" else ("fits", "offload")
+        )
+
+    def longest_context(
+        self, model: Model, quant: Quantization, device: Hardware, verdicts: tuple[str, ...]
+    ) -> int:
+        """The longest context (up to the model's maximum) whose verdict is one of `verdicts`;
+        memory grows with context, so a binary search finds it."""
+        return longest_context(
+            lambda context: self._verdict(model, quant, context, device) in verdicts,
+            model.context_length_extended or model.context_length,
+        )
+
+    def _verdict(self, model: Model, quant: Quantization, context: int, device: Hardware) -> str:
+        plan = plan_from_parts(
+            model,
+            quant,
+            self.kv_quant,
+            context,
+            self.breakdown(model),
+            self._weights(model, quant),
+            *self._context_memory(model, context),
+            device,
+            self.host_for(device),
+        )
+        return plan.placement.fit if plan.placement is not None else "no"

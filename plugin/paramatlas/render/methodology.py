@@ -1,125 +1,222 @@
-"""The numbers the Methodology page shows: assumptions, calibration and measured accuracy."""
+"""The numbers the Methodology page shows: assumptions, the fitted speed model and its accuracy.
+
+Accuracy is measured as an outsider would check it: every published result is predicted by a
+speed model fitted without its device (and, separately, without its source), ranges included.
+"""
 
 from __future__ import annotations
 
+import math
 import statistics
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from markupsafe import Markup
+
+from ..data.records import SpeedGroup
 from ..estimate import fit, memory
-from ..estimate.calibration import Calibration, CheckedMeasurement
-from . import numbers
+from ..estimate.calibration import (
+    MIN_GROUP_DEVICES,
+    MIN_GROUP_ROWS,
+    Prediction,
+    cross_validate,
+    observations,
+    predict,
+)
+from . import charts, numbers
+from .guidance import GUIDANCE_CONTEXT, USABLE_TOKENS_PER_S
 
 if TYPE_CHECKING:
     from .pages import Site
 
 
 @dataclass(frozen=True)
-class AccuracyRow:
-    measurement: CheckedMeasurement
-    estimate: float
-    held_out_estimate: float
+class Accuracy:
+    """Summary of held-out predictions: median and 90th-percentile absolute error, range hits."""
 
-    @property
-    def error(self) -> float:
-        return (self.estimate - self.measured) / self.measured
+    rows: int
+    median: float | None
+    p90: float | None
+    in_range: float | None
 
-    @property
-    def held_out_error(self) -> float:
-        return (self.held_out_estimate - self.measured) / self.measured
-
-    @property
-    def measured(self) -> float:
-        value = self.measurement.measurement.tg128
-        assert value is not None
-        return value
-
-
-def decode_accuracy(calibration: Calibration) -> list[AccuracyRow]:
-    """Each published tg128 against the calibrated estimate for it, in-sample and held out.
-
-    The held-out estimate uses the median ratio of the other measurements of the same device
-    kind (of all kinds when it is the only one): how the method does on a device it has not seen.
-    """
-    measured = [
-        (item, item.measurement.tg128 / item.decode_bound)
-        for item in calibration.checked
-        if item.measurement.tg128 and item.decode_bound
-    ]
-    rows = []
-    for item, _ in measured:
-        assert item.decode_bound is not None
-        ratios = calibration.decode_ratios(item.kind)
-        assert ratios is not None
-        same_kind = [r for other, r in measured if other is not item and other.kind == item.kind]
-        anywhere = [r for other, r in measured if other is not item]
-        held_out = statistics.median(same_kind or anywhere or [ratios.median])
-        rows.append(
-            AccuracyRow(item, item.decode_bound * ratios.median, item.decode_bound * held_out)
+    @classmethod
+    def of(cls, errors: Sequence[float], hits: Sequence[bool]) -> Accuracy:
+        absolute = sorted(abs(error) for error in errors)
+        return cls(
+            len(absolute),
+            statistics.median(absolute) if absolute else None,
+            _percentile(absolute, 0.9) if absolute else None,
+            sum(hits) / len(hits) if hits else None,
         )
-    return rows
+
+    def cells(self) -> dict[str, str]:
+        return {
+            "rows": str(self.rows),
+            "median": _percent(self.median),
+            "p90": _percent(self.p90),
+            "in_range": _percent(self.in_range),
+        }
 
 
-def median_absolute_error(rows: list[AccuracyRow], *, held_out: bool = False) -> float | None:
-    if not rows:
-        return None
-    return statistics.median(abs(r.held_out_error if held_out else r.error) for r in rows)
+def _percentile(ordered: list[float], q: float) -> float:
+    position = q * (len(ordered) - 1)
+    lower = math.floor(position)
+    upper = min(lower + 1, len(ordered) - 1)
+    return ordered[lower] + (ordered[upper] - ordered[lower]) * (position - lower)
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0%}"
+
+
+def _counted(predictions: Sequence[Prediction]) -> list[Prediction]:
+    """Rows that count toward accuracy: excluded results are listed apart, with their reason."""
+    return [p for p in predictions if p.observation.measurement.excluded is None]
+
+
+def decode_accuracy(predictions: Sequence[Prediction]) -> Accuracy:
+    counted = _counted(predictions)
+    errors = [p.decode_error for p in counted if p.decode_error is not None]
+    hits = [p.decode_in_range for p in counted if p.decode_in_range is not None]
+    return Accuracy.of(errors, hits)
+
+
+def prefill_accuracy(predictions: Sequence[Prediction]) -> Accuracy:
+    counted = _counted(predictions)
+    errors = [p.prefill_error for p in counted if p.prefill_error is not None]
+    hits = [p.prefill_in_range for p in counted if p.prefill_in_range is not None]
+    return Accuracy.of(errors, hits)
+
+
+def _by(
+    predictions: Sequence[Prediction], key: Callable[[Prediction], str]
+) -> list[tuple[str, list[Prediction]]]:
+    grouped: dict[str, list[Prediction]] = {}
+    for prediction in predictions:
+        grouped.setdefault(key(prediction), []).append(prediction)
+    return sorted(grouped.items())
+
+
+def _group_row(group: SpeedGroup) -> dict[str, str]:
+    prefill = group.prefill_utilisation
+    spread = group.prefill_spread
+    return {
+        "name": group.name,
+        "rows": str(group.rows),
+        "devices": str(group.devices),
+        "calibrated": "yes" if group.calibrated else "no: uses the pooled fit",
+        "efficiency": f"{group.decode.efficiency:.0%}",
+        "kv_efficiency": f"{group.decode.kv_efficiency:.0%}",
+        "layer_us": f"{group.decode.layer_seconds * 1e6:.1f}",
+        "moe_layer_us": f"{group.decode.moe_layer_seconds * 1e6:.1f}",
+        "range": f"×{group.decode_spread.low:.2f}–{group.decode_spread.high:.2f}",
+        "prefill": f"{prefill:.0%}" if prefill is not None else "—",
+        "prefill_range": f"×{spread.low:.2f}–{spread.high:.2f}" if spread else "—",
+    }
+
+
+def accuracy_chart(predictions: Sequence[Prediction]) -> Markup:
+    points = [
+        charts.Point(
+            p.observation.measurement.tg128 or 0,
+            p.decode or 0,
+            f"{p.observation.measurement.model} on {p.observation.device} "
+            f"({p.observation.measurement.backend})",
+            p.observation.group.split()[0].lower(),
+        )
+        for p in predictions
+        if p.decode is not None and p.observation.measurement.tg128
+    ]
+    return charts.estimate_vs_measured(points, "decode-accuracy")
 
 
 def methodology_context(site: Site) -> dict[str, Any]:
-    calibration = site.guide.calibration
-    rows = decode_accuracy(calibration)
-    kinds = []
-    for kind, ratios in sorted(calibration.decode.items()):
-        if kind == "all":
+    dataset = site.dataset
+    model = site.guide.speed_model
+    rows = observations(dataset)
+    by_device = cross_validate(dataset, "device")
+    by_source = cross_validate(dataset, "source")
+    held_out = {id(p.observation): p for p in by_device}
+    in_sample = [predict(row, model) for row in rows]
+    decode_rows = []
+    excluded_rows = []
+    for prediction in in_sample:
+        row = prediction.observation
+        measurement = row.measurement
+        if measurement.tg128 is None or prediction.decode is None:
             continue
-        kind_rows = [r for r in rows if r.measurement.kind == kind]
-        kinds.append(
+        if measurement.excluded is not None:
+            excluded_rows.append(
+                {
+                    "model": measurement.model,
+                    "hardware": measurement.hardware,
+                    "quant": measurement.quant,
+                    "backend": measurement.backend,
+                    "measured": f"{measurement.tg128:.1f}",
+                    "held_out": f"{prediction.decode:.1f}",
+                    "reason": measurement.excluded,
+                }
+            )
+            continue
+        other = held_out[id(row)]
+        decode_rows.append(
             {
-                "kind": kind,
-                "count": len(ratios.values),
-                "median": f"{ratios.median:.0%}",
-                "range": f"{ratios.low:.0%}–{ratios.high:.0%}",
-                "error": f"{median_absolute_error(kind_rows) or 0:.0%}",
-                "held_out": f"{median_absolute_error(kind_rows, held_out=True) or 0:.0%}",
+                "model": measurement.model,
+                "hardware": measurement.hardware,
+                "quant": measurement.quant,
+                "backend": measurement.backend,
+                "depth": numbers.context(measurement.depth) if measurement.depth else "0",
+                "offload": _offload_text(row),
+                "measured": f"{measurement.tg128:.1f}",
+                "bound": f"{row.decode_bound or 0:.1f}",
+                "estimate": f"{prediction.decode:.1f}",
+                "held_out": f"{other.decode:.1f}" if other.decode else "—",
+                "held_out_error": f"{other.decode_error:+.0%}"
+                if other.decode_error is not None
+                else "—",
+                "in_range": "yes" if other.decode_in_range else "no",
+                "source": measurement.source,
             }
         )
-    prefill = [
-        {
-            "kind": kind,
-            "count": len(r.values),
-            "median": f"{r.median:.0%}",
-            "range": f"{r.low:.0%}–{r.high:.0%}",
-        }
-        for kind, r in sorted(calibration.prefill.items())
-        if kind != "all"
+    violations = [
+        row
+        for row in rows
+        if row.measurement.tg128 and row.decode_bound and row.measurement.tg128 > row.decode_bound
     ]
     host = site.guide.host
-    error = median_absolute_error(rows)
-    held_out = median_absolute_error(rows, held_out=True)
     return {
-        "measurement_count": len(calibration.checked),
-        "decode_rows": [
-            {
-                "model": r.measurement.measurement.model,
-                "hardware": r.measurement.measurement.hardware,
-                "quant": r.measurement.measurement.quant,
-                "backend": r.measurement.measurement.backend,
-                "measured": f"{r.measured:.1f}",
-                "bound": f"{r.measurement.decode_bound:.1f}",
-                "estimate": f"{r.estimate:.1f}",
-                "error": f"{r.error:+.0%}",
-                "held_out_error": f"{r.held_out_error:+.0%}",
-                "source": r.measurement.measurement.source,
-                "ratio": f"{r.measured / (r.measurement.decode_bound or 1):.0%}",
-            }
-            for r in rows
+        "measurement_count": len(rows),
+        "device_count": len({row.device for row in rows}),
+        "source_count": len({row.source for row in rows}),
+        "groups": [_group_row(group) for group in model.groups.values()],
+        "pooled": _group_row(model.pooled),
+        "min_group_rows": MIN_GROUP_ROWS,
+        "min_group_devices": MIN_GROUP_DEVICES,
+        "decode_by_device": decode_accuracy(by_device).cells(),
+        "decode_by_source": decode_accuracy(by_source).cells(),
+        "decode_in_sample": decode_accuracy(in_sample).cells(),
+        "prefill_by_device": prefill_accuracy(by_device).cells(),
+        "prefill_by_source": prefill_accuracy(by_source).cells(),
+        "decode_by_kind": [
+            {"name": kind} | decode_accuracy(group).cells()
+            for kind, group in _by(by_device, lambda p: p.observation.device_kind)
         ],
-        "kinds": kinds,
-        "prefill_kinds": prefill,
-        "median_error": f"{error:.0%}" if error is not None else "n/a",
-        "held_out_median_error": f"{held_out:.0%}" if held_out is not None else "n/a",
-        "bound_violations": [r for r in rows if r.measured > (r.measurement.decode_bound or 0)],
+        "decode_by_group": [
+            {"name": name} | decode_accuracy(group).cells()
+            for name, group in _by(by_device, lambda p: p.observation.group)
+        ],
+        "prefill_by_kind": [
+            {"name": kind} | prefill_accuracy(group).cells()
+            for kind, group in _by(by_device, lambda p: p.observation.device_kind)
+            if prefill_accuracy(group).rows
+        ],
+        "accuracy_chart": accuracy_chart(by_device),
+        "decode_rows": decode_rows,
+        "excluded_rows": excluded_rows,
+        "guidance_context": numbers.context(GUIDANCE_CONTEXT),
+        "usable_speed": f"{USABLE_TOKENS_PER_S:g}",
+        "bound_violations": violations,
         "host": host,
         "display_reserve": numbers.gib(fit.DISPLAY_RESERVE_BYTES, 1),
         "runtime_base_mib": memory.RUNTIME_BASE_BYTES // 2**20,
@@ -130,3 +227,12 @@ def methodology_context(site: Site) -> dict[str, Any]:
         "cpu_reserve": numbers.gib(fit.CPU_OS_RESERVE_BYTES, 0),
         "cpu_fraction": f"{fit.CPU_OS_RESERVE_FRACTION:.0%}",
     }
+
+
+def _offload_text(row: Any) -> str:
+    measurement = row.measurement
+    if measurement.offload_experts is not None:
+        return f"experts of {measurement.offload_experts} layers"
+    if measurement.gpu_layers is not None:
+        return f"{measurement.gpu_layers} layers on GPU"
+    return "—"

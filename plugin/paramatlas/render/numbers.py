@@ -48,6 +48,11 @@ def speed_range(low: float, high: float) -> str:
     return f"{tokens_per_s(low)}–{tokens_per_s(high)}"
 
 
+def context_floor(tokens: int) -> str:
+    """A longest context as readers set one: whole K (1024 tokens) at most `tokens`."""
+    return context(tokens - tokens % 1024 if tokens >= 1024 else tokens)
+
+
 def context(tokens: int) -> str:
     """`4K`, `128K`, `1M` as model cards write context lengths (K = 1024 tokens)."""
     if tokens >= 2**20 and tokens % 2**20 == 0:

@@ -23,7 +23,14 @@ from .deferred import DeferredHtml
 from .describe import architecture_phrase, attention_phrase, explain_name
 from .examples import worked_example
 from .exemplars import exemplars
-from .guidance import GUIDANCE_CONTEXT, MEMORY_TABLE_CONTEXTS, Guidance, Guide, decode_text
+from .guidance import (
+    GUIDANCE_CONTEXT,
+    MEMORY_TABLE_CONTEXTS,
+    USABLE_TOKENS_PER_S,
+    Guidance,
+    Guide,
+    decode_text,
+)
 from .methodology import methodology_context
 from .schema_reference import schema_sections
 from .templating import environment, external_link, link
@@ -151,6 +158,7 @@ class Site:
             kv_sizes=self._kv_sizes(model),
             memory_svg=self.memory_svg(model),
             guidance_context=GUIDANCE_CONTEXT,
+            usable_speed=f"{USABLE_TOKENS_PER_S:g}",
             guidance=[
                 self._device_guidance_row(self.guide.best(model, d)) for d in self._devices()
             ],
@@ -333,17 +341,33 @@ class Site:
 
     def _verdict_cells(self, guidance: Guidance) -> dict[str, str]:
         """The cells a model page and a device page share: verdict, format, speed, bound."""
+        best_fit = guidance.best_fit
+        best = "—"
+        if best_fit is not None:
+            best = f"{best_fit.quant.id}, up to {numbers.context_floor(best_fit.longest_context)}"
         if guidance.result is None or guidance.quant is None:
-            return {"verdict": "no", "quant": "—", "speed": "—", "bound": "—"}
+            return {
+                "verdict": "no",
+                "quant": "—",
+                "speed": "—",
+                "bound": "—",
+                "context": "—",
+                "best_fit": best,
+            }
         plan = guidance.result.plan
         placement = plan.placement
         assert placement is not None
         verdict = placement.fit + (f" ({placement.offload})" if placement.offload else "")
+        quant = guidance.quant.id + (
+            " (below 4 bits: quality drops)" if guidance.below_four_bits else ""
+        )
         return {
             "verdict": verdict,
-            "quant": guidance.quant.id,
+            "quant": quant,
             "speed": decode_text(guidance.result),
             "bound": numbers.tokens_per_s(plan.decode_tokens_per_s_bound),
+            "context": numbers.context_floor(guidance.longest_context or 0),
+            "best_fit": best,
         }
 
     def composition_svg(self, model: Model) -> Markup:
@@ -491,12 +515,24 @@ class Site:
             usable_rule=usable.rule,
             host_note=host_note,
             context=GUIDANCE_CONTEXT,
+            usable_speed=f"{USABLE_TOKENS_PER_S:g}",
+            speed_note=self._speed_note(device),
             kv_quant=self.guide.kv_quant.id,
             groups=[
                 {"title": "Fits fully", "rows": groups["fits"]},
                 {"title": "Runs with offload to system RAM", "rows": groups["offload"]},
                 {"title": "Does not fit", "rows": groups["no"]},
             ],
+        )
+
+    def _speed_note(self, device: Hardware) -> str | None:
+        group = self.guide.speed_group(device)
+        if group.calibrated:
+            return None
+        return (
+            f"Its backend ({group.name}) has too few published results of its own "
+            f"({group.rows} on {group.devices} devices): its speeds are **uncalibrated**, taken "
+            "from the other backends, with the wider range measured on backends held out."
         )
 
     def _device_memory_text(self, guidance: Guidance) -> str:

@@ -14,6 +14,7 @@ FILES = {
     "glossary": "data/glossary/<id>.yaml",
     "families": "data/families.yaml",
     "measurements": "data/measurements.yaml",
+    "speed-model": "data/speed-model.yaml (written by paramatlas calibrate --write)",
 }
 
 

@@ -1,0 +1,57 @@
+"""The fitted speed model as data/speed-model.yaml: what `paramatlas calibrate --write` stores."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from ..data.records import SpeedGroup, SpeedModel
+
+HEADER = """\
+# yaml-language-server: $schema=../plugin/paramatlas/schemas/speed-model.schema.json
+# Written by `paramatlas calibrate --write` from measurements.yaml: do not edit by hand.
+# After adding or changing measurements, run it again; the tests check that this file matches.
+# Formulas and the meaning of every coefficient: the site's Methodology page.
+"""
+SIGNIFICANT = 4
+
+
+def _round(value: float) -> float:
+    return float(f"{value:.{SIGNIFICANT}g}")
+
+
+def _group(group: SpeedGroup) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "name": group.name,
+        "calibrated": group.calibrated,
+        "rows": group.rows,
+        "devices": group.devices,
+        "decode": {
+            "efficiency": _round(group.decode.efficiency),
+            "kv_efficiency": _round(group.decode.kv_efficiency),
+            "layer_seconds": _round(group.decode.layer_seconds),
+            "moe_layer_seconds": _round(group.decode.moe_layer_seconds),
+        },
+        "decode_spread": [_round(group.decode_spread.low), _round(group.decode_spread.high)],
+    }
+    if group.prefill_utilisation is not None:
+        data["prefill_utilisation"] = _round(group.prefill_utilisation)
+    if group.prefill_spread is not None:
+        data["prefill_spread"] = [
+            _round(group.prefill_spread.low),
+            _round(group.prefill_spread.high),
+        ]
+    return data
+
+
+def speed_model_document(model: SpeedModel) -> dict[str, Any]:
+    return {
+        "groups": [_group(group) for group in model.groups.values()],
+        "pooled": _group(model.pooled),
+    }
+
+
+def speed_model_yaml(model: SpeedModel) -> str:
+    body = yaml.safe_dump(speed_model_document(model), sort_keys=False, width=100)
+    return HEADER + body

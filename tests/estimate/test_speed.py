@@ -1,0 +1,160 @@
+"""The speed model: its formula by hand, the fit recovering known coefficients, the honesty of the
+cross-validation, and the stored coefficients matching the measurements."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import replace
+
+import pytest
+
+from paramatlas import load_dataset
+from paramatlas.data.records import Dataset, DecodeCoefficients, SpeedGroup, SpeedModel, Spread
+from paramatlas.estimate.calibration import (
+    Observation,
+    calibrate,
+    cross_validate,
+    fit_speed_model,
+    observations,
+)
+from paramatlas.estimate.speed import DecodeWork, decode_seconds, device_backend, speed_group
+from paramatlas.render.methodology import decode_accuracy
+from paramatlas.render.speed_model import speed_model_yaml
+from tests.conftest import DATA
+
+
+@pytest.fixture(scope="module")
+def dataset() -> Dataset:
+    return load_dataset()
+
+
+def _group(efficiency: float, kv: float, layer: float, moe: float) -> SpeedGroup:
+    return SpeedGroup(
+        "test",
+        DecodeCoefficients(efficiency, kv, layer, moe),
+        Spread(0.8, 1.2),
+        None,
+        None,
+        1,
+        1,
+        True,
+    )
+
+
+def test_decode_seconds_by_hand() -> None:
+    # 4 GB of weights at 1000 GB/s = 4 ms at peak; 1 GB of KV = 1 ms; 0.5 GB on a 100 GB/s host.
+    work = DecodeWork(0.004, 0.001, 0.005, layers=32, moe_layers=16)
+    device = _group(0.8, 0.5, 20e-6, 10e-6)
+    cpu = _group(0.5, 0.5, 0, 0)
+    expected = 0.004 / 0.8 + 0.001 / 0.5 + 0.005 / 0.5 + 32 * 20e-6 + 16 * 10e-6
+    assert decode_seconds(work, device, cpu) == pytest.approx(expected)
+    assert expected == pytest.approx(0.0178)
+
+
+def _synthetic(dataset: Dataset, truth: DecodeCoefficients) -> list[Observation]:
+    """The real rows, with tg128 replaced by what `truth` predicts: a fit must recover it."""
+    rows = []
+    group = SpeedGroup("x", truth, Spread(1, 1), None, None, 0, 0, True)
+    for row in observations(dataset):
+        if not row.fits_decode or row.work is None:
+            continue
+        measured = 1 / decode_seconds(row.work, group, group)
+        measurement = replace(row.measurement, tg128=measured, backend="CUDA")
+        rows.append(replace(row, measurement=measurement, group="CUDA"))
+    return rows
+
+
+def test_fit_recovers_the_coefficients_that_made_the_data(dataset: Dataset) -> None:
+    truth = DecodeCoefficients(0.85, 0.6, 40e-6, 25e-6)
+    fitted = fit_speed_model(_synthetic(dataset, truth)).groups["CUDA"].decode
+    assert fitted.efficiency == pytest.approx(truth.efficiency, rel=1e-6)
+    assert fitted.kv_efficiency == pytest.approx(truth.kv_efficiency, rel=1e-6)
+    assert fitted.layer_seconds == pytest.approx(truth.layer_seconds, rel=1e-6)
+    assert fitted.moe_layer_seconds == pytest.approx(truth.moe_layer_seconds, rel=1e-6)
+
+
+def test_efficiency_never_exceeds_one(dataset: Dataset) -> None:
+    model = calibrate(dataset)
+    for group in [*model.groups.values(), model.pooled]:
+        assert 0 < group.decode.efficiency <= 1
+        assert 0 < group.decode.kv_efficiency <= 1
+        assert group.decode.layer_seconds >= 0 and group.decode.moe_layer_seconds >= 0
+
+
+def test_held_out_predictions_never_see_their_device(dataset: Dataset) -> None:
+    """Scaling every result of one device must leave that device's held-out estimates alone."""
+    held = "rtx-4090"
+    before = [
+        p.decode
+        for p in cross_validate(dataset, "device")
+        if p.observation.device == held and p.decode is not None
+    ]
+    doubled = tuple(
+        replace(m, tg128=m.tg128 * 2) if m.hardware == held and m.tg128 else m
+        for m in dataset.measurements
+    )
+    changed = replace(dataset, measurements=doubled)
+    after = [
+        p.decode
+        for p in cross_validate(changed, "device")
+        if p.observation.device == held and p.decode is not None
+    ]
+    assert len(before) >= 3
+    assert sorted(before) == pytest.approx(sorted(after))
+
+
+def test_methodology_figures_are_recomputed_from_the_data(dataset: Dataset) -> None:
+    predictions = [
+        p for p in cross_validate(dataset, "device") if p.observation.measurement.excluded is None
+    ]
+    errors = sorted(abs(p.decode_error) for p in predictions if p.decode_error is not None)
+    hits = [p.decode_in_range for p in predictions if p.decode_in_range is not None]
+    summary = decode_accuracy(cross_validate(dataset, "device"))
+    assert summary.median == pytest.approx(statistics.median(errors))
+    assert summary.in_range == pytest.approx(sum(hits) / len(hits))
+    assert summary.rows == len(errors)
+
+
+def test_stored_speed_model_matches_the_measurements(dataset: Dataset) -> None:
+    stored = (DATA / "speed-model.yaml").read_text(encoding="utf-8")
+    assert stored == speed_model_yaml(calibrate(dataset)), "run: paramatlas calibrate --write"
+
+
+def test_a_backend_without_results_borrows_and_says_so(dataset: Dataset) -> None:
+    model = dataset.speed_model
+    assert isinstance(model, SpeedModel)
+    sycl = model.group("SYCL")
+    assert not sycl.calibrated and sycl.rows == 0
+    assert sycl.decode == model.pooled.decode
+    assert sycl.decode_spread == model.pooled.decode_spread
+
+
+def test_multi_die_chips_fall_back_to_their_backend() -> None:
+    single = _group(0.9, 0.6, 140e-6, 0)
+    pooled = replace(_group(0.8, 0.6, 50e-6, 0), name="pooled", decode_spread=Spread(0.5, 1.5))
+    model = SpeedModel({"Metal": single}, pooled)
+    ultra = model.group("Metal multi-die")
+    assert ultra.decode == single.decode and not ultra.calibrated
+    assert ultra.decode_spread == Spread(0.5, 1.5)
+
+
+@pytest.mark.parametrize(
+    ("device_id", "backend"),
+    [
+        ("rtx-4090", "CUDA"),
+        ("m4-max-128gb", "Metal"),
+        ("radeon-rx-7900-xtx", "Vulkan"),
+        ("instinct-mi300x", "ROCm"),
+        ("arc-b580", "Vulkan"),
+        ("epyc-9654-ddr5-4800", "CPU"),
+        ("galaxy-s25-ultra", "CPU"),
+        ("m2-ultra-192gb", "Metal"),
+    ],
+)
+def test_each_device_gets_its_readers_backend(
+    dataset: Dataset, device_id: str, backend: str
+) -> None:
+    device = dataset.device(device_id)
+    assert device_backend(device) == backend
+    expected = backend + (" multi-die" if device.gpu_dies > 1 else "")
+    assert speed_group(backend, device) == expected
