@@ -11,6 +11,7 @@ import pytest
 from paramatlas import load_dataset
 from paramatlas.data.records import Dataset, DecodeCoefficients, SpeedGroup, SpeedModel, Spread
 from paramatlas.estimate.calibration import (
+    MIN_GROUP_DEVICES,
     Observation,
     calibrate,
     cross_validate,
@@ -124,7 +125,7 @@ def test_a_backend_without_results_borrows_and_says_so(dataset: Dataset) -> None
     model = dataset.speed_model
     assert isinstance(model, SpeedModel)
     sycl = model.group("SYCL")
-    assert not sycl.calibrated and sycl.rows == 0
+    assert not sycl.calibrated and sycl.devices < MIN_GROUP_DEVICES
     assert sycl.decode == model.pooled.decode
     assert sycl.decode_spread == model.pooled.decode_spread
 

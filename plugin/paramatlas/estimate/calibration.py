@@ -47,6 +47,8 @@ from .speed import GB, DecodeWork, decode_seconds, speed_group, spread_from_rati
 
 MIN_GROUP_ROWS = 6
 MIN_GROUP_DEVICES = 2
+# How many devices' worth of weight the range of every group gives to all groups' results.
+PRIOR_DEVICES = 3
 POOLED = "pooled"
 UNKNOWNS = 4
 
@@ -348,15 +350,24 @@ def fit_speed_model(rows: Sequence[Observation]) -> SpeedModel:
         by_group[row.group].append(row)
     pooled_pool = _Pool.of(rows)
     pooled = _pooled_group(rows, by_group, pooled_pool)
+    pools = {name: _Pool.of(by_group[name]) for name in sorted(by_group)}
+    calibrated_groups = {
+        name
+        for name, pool in pools.items()
+        if len(pool.rows) >= MIN_GROUP_ROWS and pool.devices >= MIN_GROUP_DEVICES
+    }
+    held_out = {name: _held_out_ratios(pools[name], pooled_pool) for name in calibrated_groups}
+    # What an unseen device of any calibrated backend faces: the prior each group's range
+    # is shrunk toward, so a backend of few devices does not print a range they happen to fit.
+    prior = [ratio for name in sorted(held_out) for ratio in held_out[name]]
     groups = {}
-    for name in sorted(by_group):
-        pool = _Pool.of(by_group[name])
-        calibrated = len(pool.rows) >= MIN_GROUP_ROWS and pool.devices >= MIN_GROUP_DEVICES
+    for name, pool in pools.items():
+        calibrated = name in calibrated_groups
         utilisation, prefill_spread = _prefill(by_group[name])
         groups[name] = SpeedGroup(
             name,
             pool.fit(kv_efficiency=pooled.decode.kv_efficiency) if calibrated else pooled.decode,
-            spread_from_ratios(_held_out_ratios(pool, pooled_pool))
+            spread_from_ratios(held_out[name], prior, PRIOR_DEVICES)
             if calibrated
             else pooled.decode_spread,
             utilisation if prefill_spread else pooled.prefill_utilisation,

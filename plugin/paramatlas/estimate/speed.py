@@ -85,15 +85,27 @@ def decode_seconds(work: DecodeWork, group: SpeedGroup, cpu: SpeedGroup) -> floa
     )
 
 
-def spread_from_ratios(ratios: list[tuple[float, str]]) -> Spread:
+Ratios = list[tuple[float, str]]
+"""measured ÷ estimated, with the device (or group) each belongs to."""
+
+
+def spread_from_ratios(ratios: Ratios, prior: Ratios = (), prior_weight: float = 0) -> Spread:  # type: ignore[assignment]
     """The 10th and 90th percentile of measured ÷ estimated ratios, each device weighing the
     same however many results it has (a device with sixty results would otherwise set the
-    range for every other)."""
-    counts: dict[str, int] = {}
-    for _, device in ratios:
-        counts[device] = counts.get(device, 0) + 1
-    weighted = sorted((math.log(ratio), 1 / counts[device]) for ratio, device in ratios)
+    range for every other). `prior` ratios add `prior_weight` devices' worth, shared evenly."""
+    weighted = _device_weights(ratios, 1.0)
+    if prior and prior_weight:
+        keys = len({key for _, key in prior})
+        weighted += _device_weights(prior, prior_weight / keys)
+    weighted.sort()
     return Spread(math.exp(_quantile(weighted, 0.1)), math.exp(_quantile(weighted, 0.9)))
+
+
+def _device_weights(ratios: Ratios, per_device: float) -> list[tuple[float, float]]:
+    counts: dict[str, int] = {}
+    for _, key in ratios:
+        counts[key] = counts.get(key, 0) + 1
+    return [(math.log(ratio), per_device / counts[key]) for ratio, key in ratios]
 
 
 def _quantile(weighted: list[tuple[float, float]], q: float) -> float:
