@@ -48,7 +48,7 @@ def test_decode_seconds_by_hand() -> None:
     device = _group(0.8, 0.5, 20e-6, 10e-6)
     cpu = _group(0.5, 0.5, 0, 0)
     expected = 0.004 / 0.8 + 0.001 / 0.5 + 0.005 / 0.5 + 32 * 20e-6 + 16 * 10e-6
-    assert decode_seconds(work, device, cpu) == pytest.approx(expected)
+    assert decode_seconds(work, device, cpu.decode.efficiency) == pytest.approx(expected)
     assert expected == pytest.approx(0.0178)
 
 
@@ -59,7 +59,7 @@ def _synthetic(dataset: Dataset, truth: DecodeCoefficients) -> list[Observation]
     for row in observations(dataset):
         if not row.fits_decode or row.work is None:
             continue
-        measured = 1 / decode_seconds(row.work, group, group)
+        measured = 1 / decode_seconds(row.work, group, 1.0)
         measurement = replace(row.measurement, tg128=measured, backend="CUDA")
         rows.append(replace(row, measurement=measurement, group="CUDA"))
     return rows

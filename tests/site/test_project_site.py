@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from paramatlas import load_dataset
+from paramatlas.render.numbers import context_floor
 from tests.cli.runner import run_cli
 from tests.site.building import broken_links, page, table_rows
 
@@ -44,36 +45,47 @@ def test_home_reproduces_the_gemma_4_table(site: Path) -> None:
     ]
 
 
+def _estimate(*args: str) -> dict:  # type: ignore[type-arg]
+    return json.loads(run_cli("estimate", *args, "--json").stdout)  # type: ignore[no-any-return]
+
+
 def test_model_page_numbers_equal_the_cli(site: Path) -> None:
     html = page(site, "models/gemma-4-26b-a4b")
     guidance = html.find(id="will-it-run-on-my-hardware").find_next("table")
     rows = {row[0]: row for row in table_rows(guidance)[1:]}
     row = rows["NVIDIA GeForce RTX 4060 Ti (16 GB)"]
-    quant = row[2]
-    result = run_cli(
-        "estimate",
+    assert row[1] == "Q4_K_M · fits"  # Q5_K_M does not fit; Q4_K_M does, fully
+    data = _estimate(
         "gemma-4-26b-a4b",
         "--hardware",
         "rtx-4060-ti-16gb",
         "--quant",
-        quant,
+        "Q4_K_M",
         "--context",
         "8192",
-        "--json",
     )
-    data = json.loads(result.stdout)
-    assert row[3].split(" ")[0] == data["fit"]
-    assert row[7] == f"{data['decode_tokens_per_s_bound']:.0f}"
-    assert row[4].startswith(f"~{data['decode_tokens_per_s']:.0f} ")
+    assert data["fit"] == "fits"
+    assert row[2].startswith(f"~{data['decode_tokens_per_s']:.0f} ")
+    assert row[3] == context_floor(data["max_context"])
     memory = html.find(id="memory").find_next("table")
     q4 = next(r for r in table_rows(memory) if r[0] == "Q4_K_M")
-    cli = json.loads(
-        run_cli(
-            "estimate", "gemma-4-26b-a4b", "--quant", "Q4_K_M", "--context", "4096", "--json"
-        ).stdout
-    )
+    cli = _estimate("gemma-4-26b-a4b", "--quant", "Q4_K_M", "--context", "4096")
     assert q4[2] == f"{cli['memory']['weights_bytes'] / 2**30:.1f}"
     assert q4[3] == f"{cli['memory']['total_bytes'] / 2**30:.1f}"
+
+
+def test_a_moe_on_a_small_card_is_recommended_at_4_bits_with_experts_offloaded(
+    site: Path,
+) -> None:
+    html = page(site, "models/gemma-4-26b-a4b")
+    guidance = html.find(id="will-it-run-on-my-hardware").find_next("table")
+    row = {row[0]: row for row in table_rows(guidance)[1:]}["NVIDIA GeForce RTX 3060 (12 GB)"]
+    data = _estimate("gemma-4-26b-a4b", "--hardware", "rtx-3060-12gb", "--quant", "Q4_K_M")
+    assert data["fit"] == "offload" and data["offload"].startswith("routed experts of ")
+    moved, layers = data["offload"].split()[3], data["offload"].split()[5]
+    assert row[1] == f"Q4_K_M · experts of {moved}/{layers} layers in RAM"
+    assert row[2].startswith(f"~{data['decode_tokens_per_s']:.0f} ")
+    assert not row[4].startswith("Q4_K_M")  # the best full fit is a smaller format
 
 
 def test_device_page_lists_every_model_once(site: Path) -> None:

@@ -20,6 +20,7 @@ from .records import (
     LinearAttention,
     Measurement,
     Model,
+    OffloadCalibration,
     ParameterCounts,
     Quantization,
     Source,
@@ -262,9 +263,13 @@ def measurement(data: dict[str, Any]) -> Measurement:
 
 
 def speed_model(data: dict[str, Any]) -> SpeedModel:
+    offload = data.get("offload")
     return SpeedModel(
         {group["name"]: speed_group(group) for group in data["groups"]},
         speed_group(data["pooled"]),
+        OffloadCalibration(offload["host_efficiency"], offload["rows"], offload["devices"])
+        if offload
+        else None,
     )
 
 

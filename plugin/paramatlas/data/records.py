@@ -299,9 +299,26 @@ class SpeedGroup:
 
 
 @dataclass(frozen=True)
+class OffloadCalibration:
+    host_efficiency: float
+    rows: int
+    devices: int
+
+
+@dataclass(frozen=True)
 class SpeedModel:
     groups: dict[str, SpeedGroup]
     pooled: SpeedGroup
+    offload: OffloadCalibration | None = None
+    """How fast the CPU works through offloaded weights, where results with offload exist."""
+
+    @property
+    def host_efficiency(self) -> float:
+        """Share of system-RAM bandwidth the CPU reaches on offloaded experts or layers: fitted
+        from offload results, else the CPU backend's weight efficiency."""
+        if self.offload is not None:
+            return self.offload.host_efficiency
+        return self.group("CPU").decode.efficiency
 
     def group(self, name: str) -> SpeedGroup:
         """The group's own calibration. A group with too few results of its own takes its

@@ -28,7 +28,7 @@ import math
 import statistics
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Literal
 
@@ -36,6 +36,7 @@ from ..data.records import (
     Dataset,
     DecodeCoefficients,
     Measurement,
+    OffloadCalibration,
     SpeedGroup,
     SpeedModel,
     Spread,
@@ -43,7 +44,14 @@ from ..data.records import (
 from .memory import kv_cache_bytes, weight_bytes
 from .parameters import count_parameters, moe_layer_count
 from .plan import make_plan, quantizations_by_id
-from .speed import GB, DecodeWork, decode_seconds, speed_group, spread_from_ratios
+from .speed import (
+    GB,
+    DecodeWork,
+    decode_seconds,
+    device_seconds,
+    speed_group,
+    spread_from_ratios,
+)
 
 MIN_GROUP_ROWS = 6
 MIN_GROUP_DEVICES = 2
@@ -298,7 +306,7 @@ class _Pool:
 def _predicted(row: Observation, coefficients: DecodeCoefficients) -> float:
     assert row.work is not None
     group = SpeedGroup("", coefficients, Spread(1, 1), None, None, 0, 0, True)
-    return 1 / decode_seconds(row.work, group, group)
+    return 1 / decode_seconds(row.work, group, 1.0)
 
 
 def _held_out_ratios(pool: _Pool, everything: _Pool) -> list[tuple[float, str]]:
@@ -376,7 +384,29 @@ def fit_speed_model(rows: Sequence[Observation]) -> SpeedModel:
             pool.devices,
             calibrated,
         )
-    return SpeedModel(groups, pooled)
+    model = SpeedModel(groups, pooled)
+    return replace(model, offload=_offload(rows, model))
+
+
+def _offload(rows: Sequence[Observation], model: SpeedModel) -> OffloadCalibration | None:
+    """The CPU's share of system-RAM bandwidth on offloaded weights: for each result with
+    offload, the host's bytes at peak over the time the device's part leaves; the median."""
+    implied = []
+    for row in rows:
+        work = row.work
+        measured = row.measurement.tg128
+        if not row.offloaded or work is None or measured is None or row.measurement.excluded:
+            continue
+        left = 1 / measured - device_seconds(work, model.group(row.group))
+        if left > work.host_seconds_at_peak:  # efficiency ≤ 1, as everywhere
+            implied.append((row.device, work.host_seconds_at_peak / left))
+    if not implied:
+        return None
+    return OffloadCalibration(
+        statistics.median(value for _, value in implied),
+        len(implied),
+        len({device for device, _ in implied}),
+    )
 
 
 def _pooled_group(
@@ -478,7 +508,7 @@ def predict(row: Observation, model: SpeedModel) -> Prediction:
     group = model.group(row.group)
     decode = decode_range = prefill = prefill_range = None
     if row.work is not None and row.measurement.tg128 is not None:
-        decode = 1 / decode_seconds(row.work, group, model.group("CPU"))
+        decode = 1 / decode_seconds(row.work, group, model.host_efficiency)
         decode_range = (decode * group.decode_spread.low, decode * group.decode_spread.high)
         bound = row.decode_bound
         assert bound is not None

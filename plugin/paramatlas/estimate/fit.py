@@ -75,10 +75,24 @@ class Placement:
     fit: Verdict
     offload_kind: OffloadKind | None
     offload: str | None
+    """What sits in system RAM, in words: `routed experts of 9 of 30 MoE layers`."""
     accelerator_bytes: int
     host_bytes: int
     accelerator_read_per_token: int
     host_read_per_token: int
+    moved_layers: tuple[int, int] | None = None
+    """With expert or layer offload: how many of how many layers have a part in system RAM."""
+
+    @property
+    def short(self) -> str:
+        """The verdict in a few words, for a table cell: `fits`, `experts of 9/30 layers in RAM`."""
+        if self.fit != "offload":
+            return self.fit
+        if self.moved_layers is None:
+            return "embeddings in RAM"
+        moved, layers = self.moved_layers
+        what = "experts of " if self.offload_kind == "experts" else ""
+        return f"{what}{moved}/{layers} layers in RAM"
 
 
 def place(
@@ -142,6 +156,7 @@ def _offload_experts(
         moved + lookups,
         weights.dense + kv_cache + round(active_per_layer * kept_layers),
         round(active_per_layer * moved_layers),
+        (moved_layers, moe_layers),
     )
 
 
@@ -171,4 +186,5 @@ def _offload_layers(
         host_bytes,
         round(read_per_layer * kept),
         round(read_per_layer * moved),
+        (moved, layers),
     )

@@ -160,7 +160,7 @@ def calibrated(plan: Plan, speed_model: SpeedModel) -> Estimate:
         return Estimate(plan, None, None, None, None)
     group = speed_model.group(speed_group(device_backend(device), device))
     bound = 1 / work.seconds_at_peak
-    decode = min(bound, 1 / decode_seconds(work, group, speed_model.group("CPU")))
+    decode = min(bound, 1 / decode_seconds(work, group, speed_model.host_efficiency))
     low, high = group.decode_spread.low, group.decode_spread.high
     decode_range = (min(bound, decode * low), min(bound, decode * high))
     prefill = prefill_range = None

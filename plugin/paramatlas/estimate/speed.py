@@ -74,15 +74,19 @@ class DecodeWork:
         )
 
 
-def decode_seconds(work: DecodeWork, group: SpeedGroup, cpu: SpeedGroup) -> float:
+def device_seconds(work: DecodeWork, group: SpeedGroup) -> float:
+    """The part of a decoding step spent on the device, fixed costs included."""
     coefficients = group.decode
     return (
         work.device_weight_seconds_at_peak / coefficients.efficiency
         + work.device_kv_seconds_at_peak / coefficients.kv_efficiency
-        + work.host_seconds_at_peak / cpu.decode.efficiency
         + work.layers * coefficients.layer_seconds
         + work.moe_layers * coefficients.moe_layer_seconds
     )
+
+
+def decode_seconds(work: DecodeWork, group: SpeedGroup, host_efficiency: float) -> float:
+    return device_seconds(work, group) + work.host_seconds_at_peak / host_efficiency
 
 
 Ratios = list[tuple[float, str]]

@@ -2,10 +2,11 @@
 
 Two settings per device, as the Methodology page states:
 * the **best quality that fits**: the most precise format that fits fully;
-* the **recommended** setting: the most precise format of at least 4 bits whose estimated decode
-  speed is usable, fitting fully or with lookup tables or experts in system RAM (what people do
-  with a large MoE on a small card); where none is usable, the best fit; where nothing fits, the
-  most precise 4-bit-or-smaller format that runs with offload.
+* the **recommended** setting: the most precise format of at least 4 bits that fits fully at a
+  usable decode speed; else the usual 4-bit file (Q4_K_M) running at a usable speed with lookup
+  tables or experts in system RAM (what people do with a large MoE on a small card: every
+  offloaded bit is read at system-RAM speed); where none is usable, the best fit; where nothing
+  fits, the most precise 4-bit-or-smaller format that runs with offload.
 Each comes with the longest context that still fits the same way.
 """
 
@@ -27,6 +28,9 @@ GUIDANCE_CONTEXT = 8192
 USABLE_TOKENS_PER_S = 10.0
 # Below 4 bits per weight quality drops quickly; the recommendation does not go there by choice.
 MIN_RECOMMENDED_BITS = 4.0
+# With offload, the recommendation is the smallest format of at least this many bits: Q4_K_M
+# (~4.9), the file people download; IQ4_XS (~4.5) and Q4_0 only where nothing else runs.
+USUAL_FOUR_BITS = 4.6
 # Offload kinds a recommendation may use: both keep the slow part small.
 RECOMMENDED_OFFLOAD = ("lookup-tables", "experts")
 MEMORY_TABLE_CONTEXTS = (4096, 32768, 131072)
@@ -185,19 +189,21 @@ class Guide:
             (
                 Setting(quant, result, self.longest_context(model, quant, device, ("fits",)))
                 for quant in candidates
-                if (result := self.estimate(model, quant, context, device)).plan.placement
-                and result.plan.placement.fit == "fits"
+                if _fits_fully(result := self.estimate(model, quant, context, device))
             ),
             None,
         )
-        for quant in candidates:
-            if quant.bits_per_weight < MIN_RECOMMENDED_BITS:
-                continue
-            result = self.estimate(model, quant, context, device)
-            if self._usable(result):
-                kinds = self._same_way(result)
-                longest = self.longest_context(model, quant, device, kinds)
-                return Guidance(model, device, quant, result, longest, best_fit)
+        four_bits = [q for q in candidates if q.bits_per_weight >= MIN_RECOMMENDED_BITS]
+        results = [(quant, self.estimate(model, quant, context, device)) for quant in four_bits]
+        usable = [(quant, result) for quant, result in results if self._usable(result)]
+        fitting = [(quant, result) for quant, result in usable if _fits_fully(result)]
+        # Most precise that fits fully; else, with offload, the smallest usual 4-bit file.
+        smallest_first = sorted(usable, key=lambda pair: pair[0].bits_per_weight)
+        usual = [pair for pair in smallest_first if pair[0].bits_per_weight >= USUAL_FOUR_BITS]
+        for quant, result in (fitting or usual or smallest_first)[:1]:
+            kinds = self._same_way(result)
+            longest = self.longest_context(model, quant, device, kinds)
+            return Guidance(model, device, quant, result, longest, best_fit)
         if best_fit is not None:
             return Guidance(
                 model, device, best_fit.quant, best_fit.result, best_fit.longest_context, best_fit
@@ -250,3 +256,8 @@ class Guide:
             self.host_for(device),
         )
         return plan.placement.fit if plan.placement is not None else "no"
+
+
+def _fits_fully(result: Estimate) -> bool:
+    placement = result.plan.placement
+    return placement is not None and placement.fit == "fits"

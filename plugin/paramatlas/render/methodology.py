@@ -191,6 +191,13 @@ def methodology_context(site: Site) -> dict[str, Any]:
         "source_count": len({row.source for row in rows}),
         "groups": [_group_row(group) for group in model.groups.values()],
         "pooled": _group_row(model.pooled),
+        "offload": {
+            "efficiency": f"{model.offload.host_efficiency:.0%}",
+            "rows": model.offload.rows,
+            "devices": model.offload.devices,
+        }
+        if model.offload
+        else None,
         "min_group_rows": MIN_GROUP_ROWS,
         "min_group_devices": MIN_GROUP_DEVICES,
         "decode_by_device": decode_accuracy(by_device).cells(),

@@ -336,34 +336,25 @@ class Site:
         return self._verdict_cells(guidance) | {
             "href": self._href(f"models/{guidance.model.id}.md", f"hardware/{device.id}.md"),
             "name": device.name,
-            "memory": f"{device.memory_gib:g} GiB",
         }
 
     def _verdict_cells(self, guidance: Guidance) -> dict[str, str]:
-        """The cells a model page and a device page share: verdict, format, speed, bound."""
+        """The cells a model page and a device page share: the recommended setting and its
+        speed and context, the best quality that fits, and the bound."""
         best_fit = guidance.best_fit
         best = "—"
         if best_fit is not None:
-            best = f"{best_fit.quant.id}, up to {numbers.context_floor(best_fit.longest_context)}"
+            best = f"{best_fit.quant.id} up to {numbers.context_floor(best_fit.longest_context)}"
         if guidance.result is None or guidance.quant is None:
-            return {
-                "verdict": "no",
-                "quant": "—",
-                "speed": "—",
-                "bound": "—",
-                "context": "—",
-                "best_fit": best,
-            }
+            return {"setting": "does not fit", "speed": "—", "context": "—", "best_fit": best}
         plan = guidance.result.plan
         placement = plan.placement
         assert placement is not None
-        verdict = placement.fit + (f" ({placement.offload})" if placement.offload else "")
-        quant = guidance.quant.id + (
-            " (below 4 bits: quality drops)" if guidance.below_four_bits else ""
-        )
+        setting = f"{guidance.quant.id} · {placement.short}"
+        if guidance.below_four_bits:
+            setting += " · below 4 bits: quality drops"
         return {
-            "verdict": verdict,
-            "quant": quant,
+            "setting": setting,
             "speed": decode_text(guidance.result),
             "bound": numbers.tokens_per_s(plan.decode_tokens_per_s_bound),
             "context": numbers.context_floor(guidance.longest_context or 0),

@@ -46,10 +46,17 @@ def _group(group: SpeedGroup) -> dict[str, Any]:
 
 
 def speed_model_document(model: SpeedModel) -> dict[str, Any]:
-    return {
+    document: dict[str, Any] = {
         "groups": [_group(group) for group in model.groups.values()],
         "pooled": _group(model.pooled),
     }
+    if model.offload is not None:
+        document["offload"] = {
+            "host_efficiency": _round(model.offload.host_efficiency),
+            "rows": model.offload.rows,
+            "devices": model.offload.devices,
+        }
+    return document
 
 
 def speed_model_yaml(model: SpeedModel) -> str:
