@@ -123,3 +123,50 @@ def test_no_published_decode_speed_exceeds_its_bound(dataset: Dataset) -> None:
         if row.decode_bound is not None and row.measurement.tg128 > row.decode_bound  # type: ignore[operator]
     ]
     assert above == []
+
+
+# Llama 4's config keys as Meta publishes them (text_config of Scout and Maverick; the verbatim
+# files are gated): no key names the shared expert, and Maverick alternates dense and MoE layers.
+LLAMA_4_TEXT = {
+    "model_type": "llama4_text",
+    "hidden_size": 5120,
+    "num_attention_heads": 40,
+    "num_key_value_heads": 8,
+    "head_dim": 128,
+    "num_hidden_layers": 48,
+    "vocab_size": 202048,
+    "intermediate_size": 8192,
+    "intermediate_size_mlp": 16384,
+    "num_experts_per_tok": 1,
+    "attention_chunk_size": 8192,
+    "tie_word_embeddings": False,
+    "max_position_embeddings": 10485760,
+}
+
+
+@pytest.mark.parametrize(
+    ("model_id", "routed", "interval", "total", "active"),
+    [
+        # Meta: 109B total with the vision encoder (text decoder about 107.8B), 17B active.
+        ("llama-4-scout-17b-16e", 16, 1, 107.8e9, 17e9),
+        ("llama-4-maverick-17b-128e", 128, 2, 400e9, 17e9),
+    ],
+)
+def test_llama_4_configs_give_the_shared_expert_and_interleaved_layers(
+    dataset: Dataset, model_id: str, routed: int, interval: int, total: float, active: float
+) -> None:
+    config = {
+        "model_type": "llama4",
+        "text_config": LLAMA_4_TEXT
+        | {"num_local_experts": routed, "interleave_moe_layer_step": interval},
+    }
+    arch = architecture_from_config(config)
+    assert arch["experts"]["shared"] == 1
+    assert arch["experts"].get("moe_layer_interval", 1) == interval
+    assert arch["attention"]["sliding_window"] == 8192
+    assert arch["attention"]["layer_pattern"] == "3:1"
+    breakdown = count_parameters(architecture(arch))
+    assert breakdown.total == pytest.approx(total, rel=0.01)
+    assert breakdown.active == pytest.approx(active, rel=0.02)
+    entry = count_parameters(dataset.model(model_id).architecture)
+    assert breakdown.total == pytest.approx(entry.total, rel=1e-6)

@@ -20,6 +20,11 @@ _QKV_BIAS = {"qwen2", "qwen2_moe"}
 # Architectures that normalise queries and keys per head.
 _QK_NORM = {"qwen3", "qwen3_moe", "gemma3", "gemma3_text", "gemma3n", "gemma3n_text", "olmo2"}
 _OUTPUT_GATE = {"qwen3_next"}
+# Llama 4 runs one shared expert, as wide as a routed one, in every MoE layer; its config does
+# not say so (no shared-expert key), the model class does.
+_ALWAYS_ONE_SHARED_EXPERT = {"llama4", "llama4_text"}
+# Llama 4's local layers attend within chunks; every this-many-th layer is global (NoPE).
+_LLAMA4_GLOBAL_EVERY = 4
 
 
 class ConfigError(ValueError):
@@ -73,7 +78,7 @@ def architecture_from_config(config: dict[str, Any]) -> dict[str, Any]:
         ),
     }
     arch["attention"] = _attention(config, model_type, hidden, heads)
-    experts = _experts(config)
+    experts = _experts(config, model_type)
     intermediate = config.get("intermediate_size")
     dense_width = config.get("intermediate_size_mlp", intermediate) or 0
     if experts is not None:
@@ -123,6 +128,12 @@ def _attention(config: dict[str, Any], model_type: str, hidden: int, heads: int)
         attention["qk_norm"] = True
     if model_type in _OUTPUT_GATE:
         attention["output_gate"] = True
+    chunk = config.get("attention_chunk_size")
+    if chunk and model_type in _ALWAYS_ONE_SHARED_EXPERT:
+        # Chunked attention holds at most one chunk of KV, like a window of that size.
+        attention["sliding_window"] = int(chunk)
+        every = int(config.get("no_rope_layer_interval") or _LLAMA4_GLOBAL_EVERY)
+        attention["layer_pattern"] = f"{every - 1}:1"
     window = config.get("sliding_window")
     if window and config.get("use_sliding_window", True):
         attention["sliding_window"] = int(window)
@@ -139,7 +150,7 @@ def _attention(config: dict[str, Any], model_type: str, hidden: int, heads: int)
     return attention
 
 
-def _experts(config: dict[str, Any]) -> dict[str, Any] | None:
+def _experts(config: dict[str, Any], model_type: str) -> dict[str, Any] | None:
     routed = _first(config, "n_routed_experts", "num_local_experts", "num_experts", required=False)
     if not routed or int(routed) < 2:
         return None
@@ -151,7 +162,9 @@ def _experts(config: dict[str, Any]) -> dict[str, Any] | None:
         "expert_intermediate_size": int(width),
         "shared": 0,
     }
-    if config.get("n_shared_experts"):
+    if model_type in _ALWAYS_ONE_SHARED_EXPERT:
+        experts["shared"] = 1
+    elif config.get("n_shared_experts"):
         experts["shared"] = int(config["n_shared_experts"])
     elif config.get("shared_expert_intermediate_size"):
         experts["shared"] = 1
