@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,7 +18,13 @@ from typing import Any
 import yaml
 
 from . import __version__
-from .data.dataset import bundled_data_dir, check_dataset, load_dataset, load_entry_file
+from .data.dataset import (
+    bundled_data_dir,
+    check_dataset,
+    entry_problems,
+    load_dataset,
+    load_entry_file,
+)
 from .data.problems import DatasetError, Severity
 from .data.records import Dataset, Hardware, Model, Quantization
 from .data.suggest import closest
@@ -227,11 +234,21 @@ def _resolve_entry(
     )
 
 
+MAX_CONFIG_BYTES = 4 * 2**20
+_REPO = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
 def _read_config(path: Path) -> dict[str, Any]:
     try:
-        config = json.loads(path.read_text(encoding="utf-8"))
+        with path.open("rb") as handle:
+            data = handle.read(MAX_CONFIG_BYTES + 1)
+        if len(data) > MAX_CONFIG_BYTES:
+            raise UsageError(f"{path} is larger than a config.json can be ({MAX_CONFIG_BYTES:,} B)")
+        config = json.loads(data.decode("utf-8"))
     except (OSError, UnicodeDecodeError) as error:
         raise UsageError(f"cannot read {path}: {error}") from None
+    except RecursionError:
+        raise UsageError(f"{path}: the JSON is nested too deeply to be a config.json") from None
     except json.JSONDecodeError as error:
         raise UsageError(
             f"{path}:{error.lineno}:{error.colno}: invalid JSON: {error.msg}"
@@ -269,7 +286,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _estimate(args: argparse.Namespace) -> int:
-    dataset = load_dataset(args.data)
+    dataset = _data(args.data)
     model = _resolve_model(dataset, args.model)
     quant = _resolve_quant(dataset, args.quant)
     kv_quant = _resolve_quant(dataset, args.kv_quant, kv=True)
@@ -285,7 +302,7 @@ def _estimate(args: argparse.Namespace) -> int:
     if quant.applies_to == "experts" and model.architecture.experts is None:
         raise UsageError(f"{quant.id} quantizes expert weights only, and {model.name} has none")
     longest = model_max_context(model)
-    if args.context > longest and not args.max_context:
+    if args.context > longest and not args.max_context and model.context_length:
         raise UsageError(
             f"{model.name} supports at most {longest:,} tokens of context; "
             f"--context {args.context:,} is beyond it"
@@ -370,7 +387,9 @@ def _describe(result: Estimate, data: dict[str, Any]) -> str:
 def _from_hf(args: argparse.Namespace) -> int:
     config = _read_config(args.config)
     repo = args.repo or str(config.get("_name_or_path") or "")
-    if repo.count("/") != 1 or repo.startswith(("/", ".")):
+    if args.repo and not _REPO.match(args.repo):
+        raise UsageError(f"--repo must be OWNER/NAME, such as Qwen/Qwen3-8B; got '{args.repo}'")
+    if not _REPO.match(repo):
         raise UsageError(
             "the config names no Hugging Face repo; give --repo OWNER/NAME so the entry can "
             "cite its config.json"
@@ -396,6 +415,15 @@ def _from_hf(args: argparse.Namespace) -> int:
         released=args.released,
         license_name=args.license_name,
     )
+    problems = entry_problems(entry, f"{model_id}.yaml", "model")
+    if problems:
+        sys.stderr.write("paramatlas from-hf: the entry would not validate:\n")
+        for problem in problems:
+            sys.stderr.write(
+                f"  {problem.message}" + (f" ({problem.hint})" if problem.hint else "")
+            )
+            sys.stderr.write("\n")
+        return EXIT_PROBLEMS
     schema_line = (
         "# yaml-language-server: $schema=../../../plugin/paramatlas/schemas/model.schema.json"
     )
@@ -406,7 +434,7 @@ def _from_hf(args: argparse.Namespace) -> int:
 
 def _calibrate(args: argparse.Namespace) -> int:
     root = args.data_dir or bundled_data_dir()
-    dataset = load_dataset(root)
+    dataset = _data(root)
     if not dataset.measurements:
         raise UsageError(f"{root} has no measurements.yaml to fit")
     text = speed_model_yaml(calibrate(dataset))
@@ -429,7 +457,7 @@ def _calibrate(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    text = json.dumps(export_dataset(load_dataset(args.data)), indent=1, ensure_ascii=False)
+    text = json.dumps(export_dataset(_data(args.data)), indent=1, ensure_ascii=False)
     if args.out is None:
         print(text)
     else:
@@ -438,7 +466,7 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _render(args: argparse.Namespace) -> int:
-    site = Site(load_dataset(args.data), SiteOptions(directory_urls=args.directory_urls))
+    site = Site(_data(args.data), SiteOptions(directory_urls=args.directory_urls))
     # Tooltips need the abbreviations on every page; the MkDocs plugin appends them at build.
     abbreviations = abbreviation_block(site.dataset)
     pages = {path: f"{text}\n{abbreviations}\n" for path, text in site.pages().items()}
@@ -457,7 +485,23 @@ def _write(path: Path, text: str) -> None:
         raise UsageError(f"cannot write {path}: {error.strerror}") from None
 
 
+def _tolerant_output() -> None:
+    """Characters the terminal cannot show (–, ×, ≈) become '?' instead of a crash."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="replace")
+
+
+def _data(path: Path | None) -> Dataset:
+    """The dataset in `path` (default: bundled); a missing folder is a usage error."""
+    if path is not None and not path.is_dir():
+        raise UsageError(f"no data folder at {path}")
+    return load_dataset(path)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _tolerant_output()
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command is None:

@@ -9,13 +9,14 @@ module level until a data file changes. Without the MkDocs plugin it reads
 from __future__ import annotations
 
 import functools
+import inspect
 import posixpath
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from .data.dataset import bundled_data_dir, check_dataset_cached
-from .data.problems import DatasetError
+from .data.problems import DatasetError, errors_in
 from .render import snippets
 from .render.pages import Site
 
@@ -56,7 +57,7 @@ def site_for(root: Path) -> Site:
     """The dataset in `root` with its estimates, kept until one of its files changes."""
     dataset, problems = check_dataset_cached(root)
     if dataset is None:
-        raise DatasetError(problems)
+        raise DatasetError(errors_in(problems))
     if id(dataset) not in _SITES:
         _SITES.clear()  # one dataset version at a time: an edit replaces the old one
         _SITES[id(dataset)] = Site(dataset)
@@ -74,19 +75,45 @@ def _linker(env: Any, conf: Any) -> snippets.Linker:
     return lambda target: posixpath.relpath(target, here or ".")
 
 
+class MacroError(Exception):
+    """A macro call that cannot be answered: says which macro, on which page, and why."""
+
+
+def _data_error(root: Path, error: DatasetError) -> Exception:
+    """The dataset's problems as the error the site generator reports without a traceback."""
+    message = f"paramatlas: the dataset in {root} cannot be used.\n{error}"
+    try:
+        from mkdocs.exceptions import PluginError
+    except ImportError:  # a generator without MkDocs (Zensical) reports any exception
+        return MacroError(message)
+    return PluginError(message)
+
+
 def define_env(env: Any) -> None:
-    site = site_for(data_dir_for(env.conf))
+    root = data_dir_for(env.conf)
+    try:
+        site = site_for(root)
+    except DatasetError as error:
+        raise _data_error(root, error) from None
     env.variables["paramatlas"] = site.dataset
 
     def register(function: Callable[..., str], name: str) -> None:
+        signature = inspect.signature(function)
+        usage = f"{name}({', '.join(list(signature.parameters)[2:])})"
+
         @functools.wraps(function)
         def macro(*args: Any, **kwargs: Any) -> str:
+            page = getattr(env, "page", None)
+            where = f"page {page.file.src_uri}" if page is not None else "a page"
+            linker = _linker(env, env.conf)
             try:
-                return function(site, _linker(env, env.conf), *args, **kwargs)
-            except snippets.UnknownId as error:
-                page = getattr(env, "page", None)
-                where = f"page {page.file.src_uri}" if page is not None else "a page"
-                raise snippets.UnknownId(f"{name}() in {where}: {error}") from None
+                signature.bind(site, linker, *args, **kwargs)
+            except TypeError as error:
+                raise MacroError(f"{name}() in {where}: {error}; usage: {usage}") from None
+            try:
+                return function(site, linker, *args, **kwargs)
+            except (snippets.UnknownId, snippets.BadArgument) as error:
+                raise MacroError(f"{name}() in {where}: {error}") from None
 
         env.macro(macro, name)
 

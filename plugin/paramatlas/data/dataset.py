@@ -46,6 +46,8 @@ class Documents:
 
     root: Path
     by_kind: dict[str, list[YamlDocument]] = field(default_factory=dict)
+    unreadable: dict[str, set[str]] = field(default_factory=dict)
+    """Ids (file names) of entries whose files exist but failed to read or validate."""
 
     def of(self, kind: str) -> list[YamlDocument]:
         return self.by_kind.get(kind, [])
@@ -57,7 +59,7 @@ def check_dataset(root: Path) -> tuple[Dataset | None, list[Problem]]:
     if not root.is_dir():
         return None, [Problem(str(root), 1, 1, "no such data folder")]
     documents, problems = _read_all(root)
-    problems += check_documents(documents.by_kind)
+    problems += check_documents(documents.by_kind, documents.unreadable)
     if errors_in(problems):
         return None, sorted(problems)
     return _assemble(root, documents), sorted(problems)
@@ -72,7 +74,7 @@ def check_dataset_cached(root: Path) -> tuple[Dataset | None, list[Problem]]:
     The MkDocs plugin and the macros pluglet share it, so a build reads the data once, and
     `mkdocs serve` reads it again only after an edit.
     """
-    signature = tuple((str(path), path.stat().st_mtime) for path in data_files(root))
+    signature = tuple((str(path), _modified(path)) for path in data_files(root))
     cached = _CHECKED.get(str(root))
     if cached is None or cached[0] != signature:
         dataset, problems = check_dataset(root)
@@ -88,6 +90,14 @@ def bundled_speed_model() -> SpeedModel | None:
     if document is None or errors_in(problems) or schema_problems(document, "speed-model"):
         return None
     return build.speed_model(document.value)
+
+
+def _modified(path: Path) -> float:
+    """The file's modification time; its link's, for a link that leads nowhere."""
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return path.lstat().st_mtime
 
 
 def load_dataset(root: Path | None = None) -> Dataset:
@@ -114,7 +124,7 @@ def _read_all(root: Path) -> tuple[Documents, list[Problem]]:
     documents = Documents(root)
     problems: list[Problem] = []
     for name in _REQUIRED_FILES:
-        if not (root / name).is_file():
+        if not (root / name).exists() and not (root / name).is_symlink():
             problems.append(
                 Problem(_display_path(root, root / name), 1, 1, "required file missing")
             )
@@ -122,9 +132,10 @@ def _read_all(root: Path) -> tuple[Documents, list[Problem]]:
     for pattern, kind in _PLACES:
         for path in sorted(root.glob(pattern)):
             display = _display_path(root, path)
-            document, read_problems = read_yaml(path, display)
+            document, read_problems = read_yaml(path, display, root)
             problems += read_problems
             if document is None:
+                documents.unreadable.setdefault(kind, set()).add(path.stem)
                 continue
             # A value the loader already refused (say 5.1e9, read as text) is not reported twice.
             flagged = {(problem.line, problem.column) for problem in read_problems}
@@ -136,6 +147,8 @@ def _read_all(root: Path) -> tuple[Documents, list[Problem]]:
             problems += found
             if not found and not errors_in(read_problems):
                 documents.by_kind.setdefault(kind, []).append(document)
+            else:
+                documents.unreadable.setdefault(kind, set()).add(path.stem)
     return documents, problems
 
 
@@ -215,3 +228,12 @@ def load_entry_file(path: Path, kind: str, dataset: Dataset) -> tuple[Any, list[
     family = next((f for f in dataset.families if f.id == document.value["family"]), None)
     vendor = family.vendor if family else document.value["family"]
     return build.model(document.value, display, vendor), problems
+
+
+def entry_problems(value: dict[str, Any], path: str, kind: str) -> list[Problem]:
+    """The errors a generated entry (from-hf) would meet in the dataset: schema and rules."""
+    document = YamlDocument(path, value)
+    problems = schema_problems(document, kind)
+    if not errors_in(problems):
+        problems += check_documents({kind: [document]})
+    return errors_in(problems)

@@ -55,6 +55,9 @@ def read_name(name: str) -> list[NameClaim]:
     has_expert_count = False
     for match in _TOKEN.finditer(name):
         token = match.group(0)
+        numbers = [match.group(g) for g in ("experts", "expert_size", "count", "number")]
+        if any(number is not None and float(number) == 0 for number in numbers):
+            continue  # "0B" or "0x7B" claims no size: nothing to check it against
         if match.group("experts"):
             claims.append(NameClaim("experts", token, float(match.group("experts"))))
             size = float(match.group("expert_size")) * _UNIT[match.group("eunit").lower()]

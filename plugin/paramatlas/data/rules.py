@@ -6,8 +6,9 @@ Each rule reads schema-valid documents and returns problems placed at the value 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from pathlib import Path, PurePath
+from collections.abc import Callable, Iterator, Mapping
+from datetime import date, timedelta
+from pathlib import PurePath
 from typing import Any
 
 from ..estimate.parameters import active_variants, count_parameters
@@ -31,10 +32,18 @@ NAME_RATIO_RANGE = (0.7, 1.4)
 Documents = dict[str, list[YamlDocument]]
 
 
-def check_documents(by_kind: Documents) -> list[Problem]:
+def check_documents(
+    by_kind: Documents, unreadable: Mapping[str, set[str]] | None = None
+) -> list[Problem]:
+    """Every rule over the schema-valid documents. `unreadable` holds, per kind, the ids of files
+    that exist but failed to read or validate: those are reported in their own file, and a
+    reference to them elsewhere is not reported again as unknown."""
+    failed = unreadable or {}
     problems: list[Problem] = []
     for rule in _RULES:
         problems.extend(rule(by_kind))
+    problems.extend(_references(by_kind, failed))
+    problems.extend(_measurement_references(by_kind, failed))
     return problems
 
 
@@ -157,7 +166,7 @@ def _source_refs(value: Any, path: JsonPath) -> Iterator[tuple[JsonPath, str]]:
             yield from _source_refs(item, (*path, index))
 
 
-def _references(by_kind: Documents) -> Iterator[Problem]:
+def _references(by_kind: Documents, failed: Mapping[str, set[str]]) -> Iterator[Problem]:
     def ids(kind: str, key: str) -> list[str]:
         return [entry["id"] for _, _, entry in _entries(by_kind, kind, key)]
 
@@ -198,7 +207,12 @@ def _references(by_kind: Documents) -> Iterator[Problem]:
     for document in by_kind.get("glossary", []):
         data = document.value
         example_model = data.get("example_model")
-        if example_model is not None and models and example_model not in models:
+        if (
+            example_model is not None
+            and models
+            and example_model not in models
+            and example_model not in failed.get("model", set())
+        ):
             yield _problem(
                 document,
                 ("example_model",),
@@ -216,7 +230,7 @@ def _references(by_kind: Documents) -> Iterator[Problem]:
         for index, related in enumerate(data.get("related", [])):
             if related == data["id"]:
                 yield _problem(document, ("related", index), "a term cannot be related to itself")
-            elif related not in terms:
+            elif related not in terms and related not in failed.get("glossary", set()):
                 yield _problem(
                     document,
                     ("related", index),
@@ -225,19 +239,17 @@ def _references(by_kind: Documents) -> Iterator[Problem]:
                 )
 
 
-def _measurement_references(by_kind: Documents) -> Iterator[Problem]:
+def _measurement_references(
+    by_kind: Documents, failed: Mapping[str, set[str]]
+) -> Iterator[Problem]:
     collections = {
         "model": [entry["id"] for _, _, entry in _entries(by_kind, "model", "")],
         "hardware": [entry["id"] for _, _, entry in _entries(by_kind, "hardware", "")],
         "quant": [e["id"] for _, _, e in _entries(by_kind, "quantizations", "quantizations")],
     }
-    # An entry whose own file failed validation is reported there; a measurement naming it is
-    # not reported again as an unknown reference.
-    on_disk = {"model": "models/*/{}.yaml", "hardware": "hardware/*/{}.yaml"}
     for document, path, entry in _entries(by_kind, "measurements", "measurements"):
-        root = Path(document.path).parent
         for key, known in collections.items():
-            if key in on_disk and any(root.glob(on_disk[key].format(entry[key]))):
+            if entry[key] in failed.get(key, set()):
                 continue
             if known and entry[key] not in known:
                 yield _problem(
@@ -581,6 +593,60 @@ def _safe_text(by_kind: Documents) -> Iterator[Problem]:
                     yield _problem(document, path, issue.message, issue.hint)
 
 
+# -- dates and names of pages ----------------------------------------------------------------
+
+# Ids that would take the place of a page of the site: every folder has an index page.
+RESERVED_IDS = frozenset({"index"})
+EARLIEST_YEAR = 2010
+_DATE_FIELDS = (("model", "", "released"), ("measurements", "measurements", "date"))
+
+
+def _dates(by_kind: Documents) -> Iterator[Problem]:
+    """Dates are real calendar dates, and not in the future."""
+    latest = date.today() + timedelta(days=1)  # a release dated in another time zone
+    for kind, key, field_name in _DATE_FIELDS:
+        for document, path, entry in _entries(by_kind, kind, key):
+            text = entry.get(field_name)
+            if not isinstance(text, str):
+                continue
+            parts = [int(part) for part in text.split("-")]
+            try:
+                day = date(parts[0], parts[1], parts[2] if len(parts) > 2 else 1)
+            except ValueError as error:
+                yield _problem(
+                    document,
+                    (*path, field_name),
+                    f"{text} is not a date: {error}",
+                    "write a date that exists, YYYY-MM-DD",
+                )
+                continue
+            if day > latest or day.year < EARLIEST_YEAR:
+                yield _problem(
+                    document,
+                    (*path, field_name),
+                    f"{text} is {'in the future' if day > latest else 'implausibly early'}",
+                    "give the date it was published",
+                )
+    for document in by_kind.get("hardware", []):
+        year = document.value["released"]
+        if year > latest.year + 1:
+            yield _problem(
+                document, ("released",), f"{year} is in the future", "give the year of release"
+            )
+
+
+def _reserved_ids(by_kind: Documents) -> Iterator[Problem]:
+    for kind, key, label in _COLLECTIONS:
+        for document, path, entry in _entries(by_kind, kind, key):
+            if entry["id"] in RESERVED_IDS:
+                yield _problem(
+                    document,
+                    (*path, "id"),
+                    f"'{entry['id']}' cannot be a {label} id: it is the name of the index page",
+                    "choose another id (and file name)",
+                )
+
+
 def _hardware_memory(by_kind: Documents) -> Iterator[Problem]:
     for document in by_kind.get("hardware", []):
         data = document.value
@@ -598,13 +664,13 @@ _RULES: tuple[Callable[[Documents], Iterator[Problem]], ...] = (
     _ids_match_files,
     _unique_ids,
     _source_references,
-    _references,
-    _measurement_references,
     _unique_abbreviations,
     _architecture_shape,
     _count_arithmetic,
     _name_claims,
     _derived_agreement,
     _safe_text,
+    _dates,
+    _reserved_ids,
     _hardware_memory,
 )

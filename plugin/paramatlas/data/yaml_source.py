@@ -12,7 +12,10 @@ plain values ourselves. That lets us:
 
 from __future__ import annotations
 
+import math
+import os
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +27,10 @@ from .problems import Problem
 
 MAX_FILE_BYTES = 256 * 1024
 MAX_DEPTH = 32
+# No figure in the dataset comes near this (parameter counts stop at 10^14): a larger number
+# is a typo, or an attempt to overflow the arithmetic downstream.
+MAX_MAGNITUDE = 10**15
+SHOWN_CHARACTERS = 40
 
 JsonPath = tuple[str | int, ...]
 
@@ -31,6 +38,11 @@ JsonPath = tuple[str | int, ...]
 # 1e+9, as strings.
 _YAML12_NUMBER = re.compile(r"^[-+]?(\.\d+|\d+(\.\d*)?)([eE][-+]?\d+)?$")
 _YAML11_BOOLEAN = re.compile(r"^(y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)$")
+# What an integer or float may look like: decimal digits, underscores between them, and for a
+# float a point and a signed exponent. YAML 1.1 also reads 040 as octal 32, 0x8 as hex and
+# 36:24:32 as base 60; those are refused rather than silently reinterpreted.
+_DECIMAL_INT = re.compile(r"^[-+]?(0|[1-9][0-9_]*)$")
+_DECIMAL_FLOAT = re.compile(r"^[-+]?([0-9][0-9_]*)?\.?[0-9_]*([eE][-+][0-9]+)?$")
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:str",
     "tag:yaml.org,2002:int",
@@ -41,6 +53,8 @@ _STANDARD_TAGS = {
     "tag:yaml.org,2002:map",
 }
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+_INT_TAG = "tag:yaml.org,2002:int"
+_FLOAT_TAG = "tag:yaml.org,2002:float"
 _STRING_TAG = "tag:yaml.org,2002:str"
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 
@@ -106,14 +120,31 @@ class _Composer:
                         "remove the second '---' and what follows it",
                     )
                     break
-                root = self._node(next(self._events))
+                root = self._node(next(self._events), 0)
         return root
+
+    def _skip_nested(self, event: Any) -> yaml.Node:
+        """Past MAX_DEPTH: report once and consume the collection without recursing."""
+        self._complain(
+            event,
+            f"the data is nested more than {MAX_DEPTH} levels deep",
+            "data files are flat: an entry, its blocks, their fields",
+        )
+        open_collections = 1
+        for child in self._events:
+            if isinstance(child, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                open_collections += 1
+            elif isinstance(child, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                open_collections -= 1
+                if not open_collections:
+                    break
+        return yaml.ScalarNode("tag:yaml.org,2002:null", "", event.start_mark, event.end_mark)
 
     def _complain(self, event: Any, message: str, hint: str) -> None:
         mark = event.start_mark
         self._report.append((Position(mark.line + 1, mark.column + 1), message, hint))
 
-    def _node(self, event: Any) -> yaml.Node:
+    def _node(self, event: Any, depth: int) -> yaml.Node:
         # libyaml's marks are its own type; nodes only need their line and column.
         start: Any = event.start_mark
         end: Any = event.end_mark
@@ -135,18 +166,20 @@ class _Composer:
             resolved = _RESOLVER.resolve(yaml.ScalarNode, event.value, implicit)  # type: ignore[no-untyped-call]
             style = event.style or None  # libyaml reports plain scalars as '', PyYAML as None
             return yaml.ScalarNode(resolved, event.value, start, end, style)
+        if depth >= MAX_DEPTH:
+            return self._skip_nested(event)
         if isinstance(event, yaml.SequenceStartEvent):
             items = []
             for child in self._events:
                 if isinstance(child, yaml.SequenceEndEvent):
                     break
-                items.append(self._node(child))
+                items.append(self._node(child, depth + 1))
             return yaml.SequenceNode("tag:yaml.org,2002:seq", items, start)
         pairs = []
         for child in self._events:
             if isinstance(child, yaml.MappingEndEvent):
                 break
-            pairs.append((self._node(child), self._node(next(self._events))))
+            pairs.append((self._node(child, depth + 1), self._node(next(self._events), depth + 1)))
         return yaml.MappingNode("tag:yaml.org,2002:map", pairs, start)
 
 
@@ -157,27 +190,65 @@ def _is_explicit(event: Any) -> bool:
     return not implicit
 
 
-def read_yaml(path: Path, display_path: str) -> tuple[YamlDocument | None, list[Problem]]:
-    """Parse one file. Returns the document (None when it cannot be read) and every problem."""
+def read_yaml(
+    path: Path, display_path: str, root: Path | None = None
+) -> tuple[YamlDocument | None, list[Problem]]:
+    """Parse one file. Returns the document (None when it cannot be read) and every problem.
+
+    Only regular files are read, and at most MAX_FILE_BYTES + 1 bytes of them: a FIFO would
+    block, a device such as /dev/zero never ends, and a size from stat() can lie. A link that
+    leaves `root` is refused without reading what it points to.
+    """
+    refusal = _refuse_unreadable(path, root)
+    if refusal is not None:
+        message, hint = refusal
+        return None, [Problem(display_path, 1, 1, message, hint)]
     try:
-        size = path.stat().st_size
+        with path.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
     except OSError as error:
         return None, [Problem(display_path, 1, 1, f"cannot read the file: {error.strerror}")]
-    if size > MAX_FILE_BYTES:
+    if len(data) > MAX_FILE_BYTES:
         return None, [
             Problem(
                 display_path,
                 1,
                 1,
-                f"the file is {size:,} bytes; data files may be at most {MAX_FILE_BYTES:,} bytes",
+                f"the file is larger than {MAX_FILE_BYTES:,} bytes, the most a data file may be",
                 "split the entry or remove what does not belong in it",
             )
         ]
     try:
-        text = path.read_text(encoding="utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         return None, [Problem(display_path, 1, 1, f"the file is not UTF-8 text ({error.reason})")]
     return parse_yaml(text, display_path)
+
+
+def _refuse_unreadable(path: Path, root: Path | None) -> tuple[str, str] | None:
+    """Why `path` may not be read as a data file, or None."""
+    try:
+        if root is not None and path.is_symlink():
+            target = path.resolve(strict=True)
+            if not target.is_relative_to(root.resolve()):
+                return (
+                    "this link points outside the data folder",
+                    "commit the file itself, not a link to one elsewhere",
+                )
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return "this link points to nothing", "remove the link or the name it points to"
+    except RuntimeError:  # Path.resolve on a loop, in older Pythons
+        return "this link leads round in a loop", "remove the link"
+    except OSError as error:
+        if error.errno == 40:  # ELOOP
+            return "this link leads round in a loop", "remove the link"
+        return f"cannot read the file: {error.strerror}", ""
+    if stat.S_ISDIR(mode):
+        return "this is a folder where a data file belongs", "rename or remove the folder"
+    if not stat.S_ISREG(mode):
+        return "this is not a regular file (a device, pipe or socket)", "commit a plain file"
+    return None
 
 
 def parse_yaml(text: str, display_path: str) -> tuple[YamlDocument | None, list[Problem]]:
@@ -281,9 +352,10 @@ def _scalar(node: yaml.ScalarNode, document: YamlDocument, problems: list[Proble
     def complain(message: str, hint: str) -> None:
         problems.append(Problem(document.path, position.line, position.column, message, hint))
 
+    shown = text if len(text) <= SHOWN_CHARACTERS else text[: SHOWN_CHARACTERS - 1] + "…"
     if plain and node.tag == _STRING_TAG and _YAML12_NUMBER.match(text):
         complain(
-            f"'{text}' is read as a string, not a number",
+            f"'{shown}' is read as a string, not a number",
             f"PyYAML (YAML 1.1) needs a dot and a signed exponent: write {_yaml11_number(text)}",
         )
         return text
@@ -295,14 +367,37 @@ def _scalar(node: yaml.ScalarNode, document: YamlDocument, problems: list[Proble
         return text
     if node.tag == _TIMESTAMP_TAG:
         return text  # an unquoted date keeps its text rather than becoming a date object
+    number = _number_problem(node, text, shown)
+    if number is not None:
+        complain(*number)
+        return text
     construct = yaml.SafeLoader.yaml_constructors.get(node.tag)
     if node.tag not in _STANDARD_TAGS or construct is None:
         return text
     try:
         return construct(_CONSTRUCTOR, node)
     except (yaml.YAMLError, ValueError):
-        complain(f"cannot read '{text}' as {node.tag.rsplit(':', 1)[-1]}", "quote it")
+        complain(f"cannot read '{shown}' as {node.tag.rsplit(':', 1)[-1]}", "quote it")
         return text
+
+
+def _number_problem(node: yaml.ScalarNode, text: str, shown: str) -> tuple[str, str] | None:
+    """Why a plain number may not be used as YAML 1.1 reads it, or None."""
+    if node.style is not None or node.tag not in (_INT_TAG, _FLOAT_TAG):
+        return None
+    if node.tag == _FLOAT_TAG and text.lower().lstrip("+-") in (".nan", ".inf"):
+        return (f"'{shown}' is not a finite number", "write the figure itself")
+    decimal = _DECIMAL_INT if node.tag == _INT_TAG else _DECIMAL_FLOAT
+    if not decimal.match(text):
+        return (
+            f"'{shown}' is not a decimal number: YAML 1.1 reads it as octal, hexadecimal, "
+            "binary or base 60",
+            "write the number in decimal without a leading zero, or quote it for text",
+        )
+    value = float(text.replace("_", ""))
+    if not math.isfinite(value) or abs(value) >= MAX_MAGNITUDE:
+        return (f"'{shown}' is too large to be a real figure", "check the number of digits")
+    return None
 
 
 def _yaml11_number(text: str) -> str:

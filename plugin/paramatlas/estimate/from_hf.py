@@ -7,6 +7,8 @@ key is missing when a config lacks one it needs.
 
 from __future__ import annotations
 
+import json
+import math
 from typing import Any
 
 from ..data.build import architecture
@@ -41,6 +43,10 @@ def text_config(config: dict[str, Any]) -> dict[str, Any]:
     return config
 
 
+# Far beyond any real model: a config past these is a typo or an attempt to overflow.
+MAX_DIMENSION = 10**7
+
+
 def _first(config: dict[str, Any], *keys: str, default: Any = None, required: bool = True) -> Any:
     for key in keys:
         if config.get(key) is not None:
@@ -48,6 +54,30 @@ def _first(config: dict[str, Any], *keys: str, default: Any = None, required: bo
     if required and default is None:
         raise ConfigError(f"config.json has no {' or '.join(repr(key) for key in keys)}")
     return default
+
+
+def _maybe_int(config: dict[str, Any], *keys: str) -> int | None:
+    """`_int` of the first of `keys` present, or None when none is."""
+    if all(config.get(key) is None for key in keys):
+        return None
+    return _int(config, *keys)
+
+
+def _int(config: dict[str, Any], *keys: str, minimum: int = 1, default: int | None = None) -> int:
+    """A whole number from the first of `keys` present, checked: not text, not a list, finite,
+    at least `minimum` and at most MAX_DIMENSION."""
+    value = _first(config, *keys, default=default)
+    key = next((k for k in keys if config.get(k) is not None), keys[0])
+    whole = isinstance(value, int) and not isinstance(value, bool)
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        value, whole = int(value), True
+    if not whole:
+        raise ConfigError(f"config.json's {key!r} is {json.dumps(value)[:40]}, not a whole number")
+    if not minimum <= value <= MAX_DIMENSION:
+        raise ConfigError(
+            f"config.json's {key!r} is {value}; it must be between {minimum} and {MAX_DIMENSION:,}"
+        )
+    return int(value)
 
 
 def _ratio_from_layer_types(layer_types: list[str]) -> tuple[int, int] | None:
@@ -65,42 +95,44 @@ def architecture_from_config(config: dict[str, Any]) -> dict[str, Any]:
     """The `architecture` block of a model entry, from a config.json object."""
     config = text_config(config)
     model_type = str(config.get("model_type", ""))
-    hidden = int(_first(config, "hidden_size", "d_model", "n_embd"))
-    heads = int(_first(config, "num_attention_heads", "n_head", "n_heads"))
-    layers = int(_first(config, "num_hidden_layers", "n_layer", "n_layers"))
+    hidden = _int(config, "hidden_size", "d_model", "n_embd")
+    heads = _int(config, "num_attention_heads", "n_head", "n_heads")
+    layers = _int(config, "num_hidden_layers", "n_layer", "n_layers")
     arch: dict[str, Any] = {
         "type": "dense",
         "layers": layers,
         "hidden_size": hidden,
-        "vocab_size": int(_first(config, "vocab_size")),
+        "vocab_size": _int(config, "vocab_size"),
         "tie_word_embeddings": bool(
             config.get("tie_word_embeddings", model_type in _TIED_BY_DEFAULT)
         ),
     }
     arch["attention"] = _attention(config, model_type, hidden, heads)
     experts = _experts(config, model_type)
-    intermediate = config.get("intermediate_size")
-    dense_width = config.get("intermediate_size_mlp", intermediate) or 0
+    intermediate = _maybe_int(config, "intermediate_size")
+    dense_width = _maybe_int(config, "intermediate_size_mlp", "intermediate_size")
     if experts is not None:
         arch["type"] = "moe"
         arch["experts"] = experts
         if experts.get("dense_layers") or experts.get("moe_layer_interval", 1) > 1:
-            arch["ffn"] = {"activation": "gated", "intermediate_size": int(dense_width)}
+            if dense_width is None:
+                raise ConfigError("config.json has dense layers but no 'intermediate_size'")
+            arch["ffn"] = {"activation": "gated", "intermediate_size": dense_width}
     elif intermediate is not None:
-        arch["ffn"] = {"activation": "gated", "intermediate_size": int(intermediate)}
+        arch["ffn"] = {"activation": "gated", "intermediate_size": intermediate}
     else:
         raise ConfigError("config.json has no 'intermediate_size'")
     linear = _linear_attention(config)
     if linear is not None:
         arch["linear_attention"] = linear
     if config.get("hidden_size_per_layer_input"):
-        ple: dict[str, Any] = {"dim": int(config["hidden_size_per_layer_input"])}
+        ple: dict[str, Any] = {"dim": _int(config, "hidden_size_per_layer_input")}
         if config.get("vocab_size_per_layer_input"):
-            ple["vocab_size"] = int(config["vocab_size_per_layer_input"])
+            ple["vocab_size"] = _int(config, "vocab_size_per_layer_input")
         arch["per_layer_embeddings"] = ple
-    mtp = config.get("num_nextn_predict_layers") or config.get("mtp_num_hidden_layers")
+    mtp = _int(config, "num_nextn_predict_layers", "mtp_num_hidden_layers", minimum=0, default=0)
     if mtp:
-        arch["mtp_layers"] = int(mtp)
+        arch["mtp_layers"] = mtp
     return arch
 
 
@@ -109,20 +141,22 @@ def _attention(config: dict[str, Any], model_type: str, hidden: int, heads: int)
     if config.get("kv_lora_rank"):
         attention["kind"] = "mla"
         attention["mla"] = {
-            "q_lora_rank": config.get("q_lora_rank"),
-            "kv_lora_rank": int(config["kv_lora_rank"]),
-            "qk_nope_head_dim": int(_first(config, "qk_nope_head_dim")),
-            "qk_rope_head_dim": int(_first(config, "qk_rope_head_dim")),
-            "v_head_dim": int(_first(config, "v_head_dim")),
+            "q_lora_rank": _int(config, "q_lora_rank") if config.get("q_lora_rank") else None,
+            "kv_lora_rank": _int(config, "kv_lora_rank"),
+            "qk_nope_head_dim": _int(config, "qk_nope_head_dim"),
+            "qk_rope_head_dim": _int(config, "qk_rope_head_dim"),
+            "v_head_dim": _int(config, "v_head_dim"),
         }
         attention["head_dim"] = (
             attention["mla"]["qk_nope_head_dim"] + attention["mla"]["qk_rope_head_dim"]
         )
         return attention
-    kv_heads = int(config.get("num_key_value_heads") or heads)
+    kv_heads = _int(config, "num_key_value_heads", default=heads)
+    if heads % kv_heads:
+        raise ConfigError(f"{heads} attention heads cannot be grouped over {kv_heads} KV heads")
     attention["kind"] = "mha" if kv_heads == heads else "mqa" if kv_heads == 1 else "gqa"
     attention["kv_heads"] = kv_heads
-    attention["head_dim"] = int(config.get("head_dim") or hidden // heads)
+    attention["head_dim"] = _int(config, "head_dim", default=max(1, hidden // heads))
     attention["qkv_bias"] = bool(config.get("attention_bias", model_type in _QKV_BIAS))
     if model_type in _QK_NORM:
         attention["qk_norm"] = True
@@ -131,64 +165,70 @@ def _attention(config: dict[str, Any], model_type: str, hidden: int, heads: int)
     chunk = config.get("attention_chunk_size")
     if chunk and model_type in _ALWAYS_ONE_SHARED_EXPERT:
         # Chunked attention holds at most one chunk of KV, like a window of that size.
-        attention["sliding_window"] = int(chunk)
-        every = int(config.get("no_rope_layer_interval") or _LLAMA4_GLOBAL_EVERY)
+        attention["sliding_window"] = _int(config, "attention_chunk_size")
+        every = _int(config, "no_rope_layer_interval", minimum=2, default=_LLAMA4_GLOBAL_EVERY)
         attention["layer_pattern"] = f"{every - 1}:1"
     window = config.get("sliding_window")
     if window and config.get("use_sliding_window", True):
-        attention["sliding_window"] = int(window)
+        attention["sliding_window"] = _int(config, "sliding_window")
         pattern = None
         if isinstance(config.get("layer_types"), list):
             pattern = _ratio_from_layer_types(config["layer_types"])
         elif config.get("sliding_window_pattern"):
-            every = int(config["sliding_window_pattern"])
+            every = _int(config, "sliding_window_pattern", minimum=2)
             pattern = (every - 1, 1)
         if pattern is not None:
             attention["layer_pattern"] = f"{pattern[0]}:{pattern[1]}"
     if config.get("num_kv_shared_layers"):
-        attention["kv_shared_layers"] = int(config["num_kv_shared_layers"])
+        attention["kv_shared_layers"] = _int(config, "num_kv_shared_layers")
     return attention
 
 
 def _experts(config: dict[str, Any], model_type: str) -> dict[str, Any] | None:
-    routed = _first(config, "n_routed_experts", "num_local_experts", "num_experts", required=False)
-    if not routed or int(routed) < 2:
+    keys = ("n_routed_experts", "num_local_experts", "num_experts")
+    if not _first(config, *keys, required=False):
         return None
-    top_k = _first(config, "num_experts_per_tok", "num_experts_per_token", "moe_top_k")
-    width = _first(config, "moe_intermediate_size", "intermediate_size")
+    routed = _int(config, *keys)
+    if routed < 2:
+        return None
+    top_k = _int(config, "num_experts_per_tok", "num_experts_per_token", "moe_top_k")
+    if top_k > routed:
+        raise ConfigError(f"config.json routes each token to {top_k} of only {routed} experts")
     experts: dict[str, Any] = {
-        "routed": int(routed),
-        "routed_per_token": int(top_k),
-        "expert_intermediate_size": int(width),
+        "routed": routed,
+        "routed_per_token": top_k,
+        "expert_intermediate_size": _int(config, "moe_intermediate_size", "intermediate_size"),
         "shared": 0,
     }
     if model_type in _ALWAYS_ONE_SHARED_EXPERT:
         experts["shared"] = 1
     elif config.get("n_shared_experts"):
-        experts["shared"] = int(config["n_shared_experts"])
+        experts["shared"] = _int(config, "n_shared_experts")
     elif config.get("shared_expert_intermediate_size"):
         experts["shared"] = 1
-        experts["shared_intermediate_size"] = int(config["shared_expert_intermediate_size"])
+        experts["shared_intermediate_size"] = _int(config, "shared_expert_intermediate_size")
     if config.get("first_k_dense_replace"):
-        experts["dense_layers"] = int(config["first_k_dense_replace"])
-    interval = config.get("interleave_moe_layer_step") or config.get("decoder_sparse_step")
-    if interval and int(interval) > 1:
-        experts["moe_layer_interval"] = int(interval)
+        experts["dense_layers"] = _int(config, "first_k_dense_replace")
+    interval = _int(
+        config, "interleave_moe_layer_step", "decoder_sparse_step", minimum=0, default=1
+    )
+    if interval > 1:
+        experts["moe_layer_interval"] = interval
     return experts
 
 
 def _linear_attention(config: dict[str, Any]) -> dict[str, Any] | None:
-    interval = config.get("full_attention_interval")
-    if not interval or not config.get("linear_num_value_heads"):
+    if not config.get("full_attention_interval") or not config.get("linear_num_value_heads"):
         return None
+    interval = _int(config, "full_attention_interval", minimum=2)
     return {
         "kind": "gated-deltanet",
-        "layer_pattern": f"{int(interval) - 1}:1",
-        "key_heads": int(config["linear_num_key_heads"]),
-        "value_heads": int(config["linear_num_value_heads"]),
-        "key_head_dim": int(config["linear_key_head_dim"]),
-        "value_head_dim": int(config["linear_value_head_dim"]),
-        "conv_kernel": int(config.get("linear_conv_kernel_dim", 4)),
+        "layer_pattern": f"{interval - 1}:1",
+        "key_heads": _int(config, "linear_num_key_heads"),
+        "value_heads": _int(config, "linear_num_value_heads"),
+        "key_head_dim": _int(config, "linear_key_head_dim"),
+        "value_head_dim": _int(config, "linear_value_head_dim"),
+        "conv_kernel": _int(config, "linear_conv_kernel_dim", default=4),
     }
 
 
@@ -222,7 +262,7 @@ def model_entry(
         "released": released,
         "license": license_name,
         "modalities": ["text"],
-        "context_length": int(_first(text, "max_position_embeddings", "max_seq_len", "n_ctx")),
+        "context_length": _int(text, "max_position_embeddings", "max_seq_len", "n_ctx"),
         "open_weights": True,
         "native_precision": _precision(config),
         "architecture": arch,
@@ -268,7 +308,8 @@ def model_from_config(config: dict[str, Any], model_id: str, path: str) -> Model
         released="",
         license="",
         modalities=("text",),
-        context_length=int(_first(text, "max_position_embeddings", default=4096)),
+        # 0: the config states no maximum, and nothing refuses a long context for it.
+        context_length=_int(text, "max_position_embeddings", minimum=0, default=0),
         architecture=arch,
         parameters=ParameterCounts(
             total=derived(counts.total),

@@ -124,9 +124,13 @@ def max_context(
     return longest_context(fits, model_max_context(model))
 
 
+# The longest context priced for a model whose config states none.
+UNSTATED_MAX_CONTEXT = 2**24
+
+
 def model_max_context(model: Model) -> int:
     """The longest context the model supports: with its documented extension, if any."""
-    return model.context_length_extended or model.context_length
+    return model.context_length_extended or model.context_length or UNSTATED_MAX_CONTEXT
 
 
 def decode_work(plan: Plan) -> DecodeWork | None:

@@ -76,7 +76,7 @@ class _LogAxis:
 def total_vs_active(points: Sequence[Point], chart_id: str = "total-vs-active") -> Markup:
     """Log–log scatter of total against active parameters, with the dense diagonal."""
     height = 440
-    values = [p.x for p in points] + [p.y for p in points]
+    values = [p.x for p in points] + [p.y for p in points] or [1e9, 1e10]
     x_axis = _LogAxis(min(values), max(values), MARGIN_LEFT, WIDTH - MARGIN_RIGHT)
     y_axis = _LogAxis(min(values), max(values), height - MARGIN_BOTTOM, MARGIN_TOP)
     body = _log_grid(x_axis, y_axis, height)

@@ -41,7 +41,44 @@ class UnknownId(LookupError):
     """A macro named something the dataset does not have."""
 
 
+class BadArgument(ValueError):
+    """A macro was given a value of the wrong kind (a number as text, a context of 0 …)."""
+
+
+# Longer than any model's context: a number beyond it is a typo.
+MAX_CONTEXT_TOKENS = 2**25
+
+
+def _text(kind: str, value: object) -> str:
+    if not isinstance(value, str):
+        raise BadArgument(f"{kind} must be an id in quotes, such as 'qwen3-30b-a3b'; got {value!r}")
+    return value
+
+
+def _texts(kind: str, value: object) -> list[str]:
+    """One id, or a list of them."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, (list, tuple)):
+        return [_text(kind, item) for item in value]
+    raise BadArgument(f"{kind} must be an id or a list of ids; got {value!r}")
+
+
+def _tokens(value: object, default: int) -> int:
+    """A context length from a macro argument: a whole number of tokens."""
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise BadArgument(f"context must be a whole number of tokens, such as 8192; got {value!r}")
+    if not 1 <= value <= MAX_CONTEXT_TOKENS:
+        raise BadArgument(
+            f"context must be between 1 and {MAX_CONTEXT_TOKENS:,} tokens; got {value}"
+        )
+    return value
+
+
 def _lookup(kind: str, wanted: str, options: Sequence[str]) -> None:
+    _text(kind, wanted)
     if wanted not in options:
         suggestions = closest(wanted, list(options))
         hint = f"; closest: {', '.join(suggestions)}" if suggestions else ""
@@ -67,6 +104,8 @@ def select_models(site: Site, models: str | Sequence[str] | None) -> list[Model]
     """All models, one family (by id or name), one model id, or a list of ids in that order."""
     if models is None:
         return list(site.dataset.models)
+    if not isinstance(models, (str, list, tuple)):
+        raise BadArgument(f"models must be an id, a family or a list of ids; got {models!r}")
     if isinstance(models, str):
         family = next((f for f in site.dataset.families if models in (f.id, f.name)), None)
         if family is not None:
@@ -113,7 +152,7 @@ def _table(headings: Sequence[str], rows: Sequence[Sequence[str]], right: set[in
 def model_table(
     site: Site, link: Linker, models: Any = None, columns: Sequence[str] | None = None
 ) -> str:
-    chosen = list(columns or DEFAULT_COLUMNS)
+    chosen = _texts("columns", columns) if columns else list(DEFAULT_COLUMNS)
     for column in chosen:
         _lookup("column", column, list(COLUMNS))
     rows = [[_cell_for(site, m, c, link) for c in chosen] for m in select_models(site, models)]
@@ -146,8 +185,14 @@ def memory_table(
     contexts: Sequence[int] | None = None,
 ) -> str:
     record = _model(site, model)
-    formats = [_quant(site, q) for q in quants] if quants else site.guide.candidates(record)
-    lengths = list(contexts or MEMORY_TABLE_CONTEXTS)
+    formats = (
+        [_quant(site, q) for q in _texts("quants", quants)]
+        if quants
+        else site.guide.candidates(record)
+    )
+    if contexts is not None and not isinstance(contexts, (list, tuple)):
+        raise BadArgument(f"contexts must be a list of token counts; got {contexts!r}")
+    lengths = [_tokens(c, 0) for c in contexts] if contexts else list(MEMORY_TABLE_CONTEXTS)
     headings = ["Quantization", "Weights (GiB)"] + [
         f"Total at {numbers.context(c)} (GiB)" for c in lengths
     ]
@@ -173,10 +218,8 @@ def hardware_guidance(
     if hardware is None:
         devices = list(site.dataset.hardware)
     else:
-        devices = [
-            _device(site, h) for h in ([hardware] if isinstance(hardware, str) else hardware)
-        ]
-    length = context or GUIDANCE_CONTEXT
+        devices = [_device(site, h) for h in _texts("hardware", hardware)]
+    length = _tokens(context, GUIDANCE_CONTEXT)
     chosen = _quant(site, quant) if quant else None
     rows = []
     for device in devices:
@@ -216,7 +259,7 @@ def runs_on(
     site: Site, link: Linker, hardware: str, quant: str | None = None, context: int | None = None
 ) -> str:
     device = _device(site, hardware)
-    length = context or GUIDANCE_CONTEXT
+    length = _tokens(context, GUIDANCE_CONTEXT)
     chosen = _quant(site, quant) if quant else None
     rows = []
     for model in sorted(site.dataset.models, key=lambda m: (-m.parameters.total.value, m.id)):
