@@ -5,9 +5,10 @@ The public API: load the dataset, inspect its records, and report problems.
 
 from typing import Any
 
-from .data.dataset import bundled_data_dir, check_dataset, load_dataset
+from .data.dataset import bundled_data_dir
 from .data.problems import DatasetError, Problem, Severity
 from .data.records import Dataset, GlossaryTerm, Hardware, Model, Quantization
+from .validation import check_dataset, load_dataset
 
 __version__ = "0.1.0"
 

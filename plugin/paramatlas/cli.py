@@ -18,13 +18,7 @@ from typing import Any
 import yaml
 
 from . import __version__
-from .data.dataset import (
-    bundled_data_dir,
-    check_dataset,
-    entry_problems,
-    load_dataset,
-    load_entry_file,
-)
+from .data.dataset import bundled_data_dir
 from .data.problems import DatasetError, Severity
 from .data.records import Dataset, Hardware, Model, Quantization
 from .data.suggest import closest
@@ -36,6 +30,7 @@ from .render.abbreviations import abbreviation_block
 from .render.api import export as export_dataset
 from .render.pages import Site, SiteOptions
 from .render.speed_model import speed_model_yaml
+from .validation import check_dataset, entry_problems, load_dataset, load_entry_file
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1

@@ -15,10 +15,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .data.dataset import bundled_data_dir, check_dataset_cached
+from .data.dataset import bundled_data_dir
 from .data.problems import DatasetError, errors_in
 from .render import snippets
 from .render.pages import Site
+from .validation import check_dataset_cached
 
 _SITES: dict[int, Site] = {}
 

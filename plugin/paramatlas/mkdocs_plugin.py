@@ -31,12 +31,13 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from .data.dataset import bundled_data_dir, check_dataset_cached
+from .data.dataset import bundled_data_dir
 from .data.problems import Severity
 from .data.records import Dataset
 from .render.abbreviations import abbreviation_block
 from .render.deferred import DeferredHtml
 from .render.pages import INDEX_PAGES, Site, SiteOptions
+from .validation import check_dataset_cached
 
 log = get_plugin_logger(__name__)
 ASSETS = ("paramatlas.css", "paramatlas.js")

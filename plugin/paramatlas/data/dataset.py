@@ -7,6 +7,7 @@ fail, so one run reports every problem.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import Any
 from . import build
 from .problems import DatasetError, Problem, errors_in
 from .records import Dataset, SpeedModel
-from .rules import check_documents
+from .rules import Rule, check_documents
 from .schemas import schema_problems
 from .yaml_source import YamlDocument, read_yaml
 
@@ -53,13 +54,17 @@ class Documents:
         return self.by_kind.get(kind, [])
 
 
-def check_dataset(root: Path) -> tuple[Dataset | None, list[Problem]]:
-    """Validate the dataset in `root`. Returns the dataset (None if any error) and all problems."""
+def check_dataset(
+    root: Path, extra_rules: Sequence[Rule] = ()
+) -> tuple[Dataset | None, list[Problem]]:
+    """Validate the dataset in `root`. Returns the dataset (None if any error) and all problems.
+
+    `extra_rules` run after the data's own (see `paramatlas.validation`)."""
     root = Path(root)
     if not root.is_dir():
         return None, [Problem(str(root), 1, 1, "no such data folder")]
     documents, problems = _read_all(root)
-    problems += check_documents(documents.by_kind, documents.unreadable)
+    problems += check_documents(documents.by_kind, documents.unreadable, extra_rules)
     if errors_in(problems):
         return None, sorted(problems)
     return _assemble(root, documents), sorted(problems)
@@ -68,7 +73,9 @@ def check_dataset(root: Path) -> tuple[Dataset | None, list[Problem]]:
 _CHECKED: dict[str, tuple[tuple[tuple[str, float], ...], Dataset | None, list[Problem]]] = {}
 
 
-def check_dataset_cached(root: Path) -> tuple[Dataset | None, list[Problem]]:
+def check_dataset_cached(
+    root: Path, extra_rules: Sequence[Rule] = ()
+) -> tuple[Dataset | None, list[Problem]]:
     """`check_dataset`, remembered until a data file changes (by path and modification time).
 
     The MkDocs plugin and the macros pluglet share it, so a build reads the data once, and
@@ -77,7 +84,7 @@ def check_dataset_cached(root: Path) -> tuple[Dataset | None, list[Problem]]:
     signature = tuple((str(path), _modified(path)) for path in data_files(root))
     cached = _CHECKED.get(str(root))
     if cached is None or cached[0] != signature:
-        dataset, problems = check_dataset(root)
+        dataset, problems = check_dataset(root, extra_rules)
         cached = (signature, dataset, problems)
         _CHECKED[str(root)] = cached
     return cached[1], cached[2]
@@ -100,9 +107,9 @@ def _modified(path: Path) -> float:
         return path.lstat().st_mtime
 
 
-def load_dataset(root: Path | None = None) -> Dataset:
+def load_dataset(root: Path | None = None, extra_rules: Sequence[Rule] = ()) -> Dataset:
     """The validated dataset in `root` (default: the bundled one); raises DatasetError."""
-    dataset, problems = check_dataset(root if root is not None else bundled_data_dir())
+    dataset, problems = check_dataset(root if root is not None else bundled_data_dir(), extra_rules)
     if dataset is None:
         raise DatasetError(errors_in(problems))
     return dataset
@@ -207,7 +214,9 @@ def _assemble(root: Path, documents: Documents) -> Dataset:
     )
 
 
-def load_entry_file(path: Path, kind: str, dataset: Dataset) -> tuple[Any, list[Problem]]:
+def load_entry_file(
+    path: Path, kind: str, dataset: Dataset, extra_rules: Sequence[Rule] = ()
+) -> tuple[Any, list[Problem]]:
     """Read one model or hardware file from outside the dataset, checked like one inside it.
 
     Returns the record (None on errors) and the problems. Its family, if it is one the dataset
@@ -220,7 +229,7 @@ def load_entry_file(path: Path, kind: str, dataset: Dataset) -> tuple[Any, list[
     problems += schema_problems(document, kind)
     if errors_in(problems):
         return None, problems
-    problems += check_documents({kind: [document]})
+    problems += check_documents({kind: [document]}, extra_rules=extra_rules)
     if errors_in(problems):
         return None, problems
     if kind == "hardware":
@@ -230,10 +239,12 @@ def load_entry_file(path: Path, kind: str, dataset: Dataset) -> tuple[Any, list[
     return build.model(document.value, display, vendor), problems
 
 
-def entry_problems(value: dict[str, Any], path: str, kind: str) -> list[Problem]:
+def entry_problems(
+    value: dict[str, Any], path: str, kind: str, extra_rules: Sequence[Rule] = ()
+) -> list[Problem]:
     """The errors a generated entry (from-hf) would meet in the dataset: schema and rules."""
     document = YamlDocument(path, value)
     problems = schema_problems(document, kind)
     if not errors_in(problems):
-        problems += check_documents({kind: [document]})
+        problems += check_documents({kind: [document]}, extra_rules=extra_rules)
     return errors_in(problems)

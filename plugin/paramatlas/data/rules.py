@@ -6,13 +6,11 @@ Each rule reads schema-valid documents and returns problems placed at the value 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date, timedelta
 from pathlib import PurePath
 from typing import Any
 
-from ..estimate.parameters import active_variants, count_parameters
-from . import build
 from .names import read_name
 from .problems import Problem, Severity
 from .safe_text import strings, text_issues
@@ -22,9 +20,6 @@ from .yaml_source import JsonPath, YamlDocument
 # Relative tolerances. Exact figures must agree to rounding; "~" figures to their rounding.
 EXACT_TOLERANCE = 0.005
 APPROXIMATE_TOLERANCE = 0.05
-# A derived count within these bounds of a declared one is agreement; beyond is a warning.
-DERIVED_TOLERANCE = 0.02
-DERIVED_APPROXIMATE_TOLERANCE = 0.06
 # A size in a name may round: "7B" for 7.24B, "1B" for 1.24B, "20b" for 20.9B.
 NAME_RATIO_RANGE = (0.7, 1.4)
 
@@ -32,22 +27,28 @@ NAME_RATIO_RANGE = (0.7, 1.4)
 Documents = dict[str, list[YamlDocument]]
 
 
+Rule = Callable[[Documents], Iterator[Problem]]
+
+
 def check_documents(
-    by_kind: Documents, unreadable: Mapping[str, set[str]] | None = None
+    by_kind: Documents,
+    unreadable: Mapping[str, set[str]] | None = None,
+    extra_rules: Sequence[Rule] = (),
 ) -> list[Problem]:
     """Every rule over the schema-valid documents. `unreadable` holds, per kind, the ids of files
     that exist but failed to read or validate: those are reported in their own file, and a
-    reference to them elsewhere is not reported again as unknown."""
+    reference to them elsewhere is not reported again as unknown. `extra_rules` come from layers
+    above the data (the counts recomputed by the engine: `paramatlas.validation`)."""
     failed = unreadable or {}
     problems: list[Problem] = []
-    for rule in _RULES:
+    for rule in (*_RULES, *extra_rules):
         problems.extend(rule(by_kind))
     problems.extend(_references(by_kind, failed))
     problems.extend(_measurement_references(by_kind, failed))
     return problems
 
 
-def _problem(
+def problem_at(
     document: YamlDocument,
     path: JsonPath,
     message: str,
@@ -73,7 +74,7 @@ def _ids_match_files(by_kind: Documents) -> Iterator[Problem]:
         for document in by_kind.get(kind, []):
             stem = PurePath(document.path).stem
             if document.value["id"] != stem:
-                yield _problem(
+                yield problem_at(
                     document,
                     ("id",),
                     f"id '{document.value['id']}' differs from the file name '{stem}.yaml'",
@@ -84,7 +85,7 @@ def _ids_match_files(by_kind: Documents) -> Iterator[Problem]:
         folder = parent.name
         # A file given on its own (paramatlas estimate path.yaml) need not sit in a family folder.
         if parent.parent.name == "models" and document.value["family"] != folder:
-            yield _problem(
+            yield problem_at(
                 document,
                 ("family",),
                 f"family '{document.value['family']}' differs from the folder '{folder}'",
@@ -121,7 +122,7 @@ def _unique_ids(by_kind: Documents) -> Iterator[Problem]:
             if entry_id in seen:
                 first_doc, first_path = seen[entry_id]
                 first = first_doc.position_of((*first_path, "id"))
-                yield _problem(
+                yield problem_at(
                     document,
                     (*path, "id"),
                     f"duplicate {label} id '{entry_id}' (also in {first_doc.path}:{first.line})",
@@ -138,7 +139,7 @@ def _source_references(by_kind: Documents) -> Iterator[Problem]:
             declared: list[str] = []
             for index, source in enumerate(entry.get("sources", [])):
                 if source["id"] in declared:
-                    yield _problem(
+                    yield problem_at(
                         document,
                         (*path, "sources", index, "id"),
                         f"duplicate source id '{source['id']}'",
@@ -146,7 +147,7 @@ def _source_references(by_kind: Documents) -> Iterator[Problem]:
                 declared.append(source["id"])
             for ref_path, ref in _source_refs(entry, path):
                 if ref not in declared:
-                    yield _problem(
+                    yield problem_at(
                         document,
                         ref_path,
                         f"source '{ref}' is not in this file's sources",
@@ -177,7 +178,7 @@ def _references(by_kind: Documents, failed: Mapping[str, set[str]]) -> Iterator[
     for document in by_kind.get("model", []):
         data = document.value
         if by_kind.get("families") and data["family"] not in families:
-            yield _problem(
+            yield problem_at(
                 document,
                 ("family",),
                 f"unknown family '{data['family']}'",
@@ -189,7 +190,7 @@ def _references(by_kind: Documents, failed: Mapping[str, set[str]]) -> Iterator[
             and by_kind.get("quantizations")
             and precision not in quantizations
         ):
-            yield _problem(
+            yield problem_at(
                 document,
                 ("native_precision",),
                 f"unknown quantization '{precision}'",
@@ -198,7 +199,7 @@ def _references(by_kind: Documents, failed: Mapping[str, set[str]]) -> Iterator[
     for document, path, entry in _entries(by_kind, "quantizations", "quantizations"):
         other = entry.get("other_weights")
         if other is not None and other not in quantizations:
-            yield _problem(
+            yield problem_at(
                 document,
                 (*path, "other_weights"),
                 f"unknown quantization '{other}'",
@@ -213,14 +214,14 @@ def _references(by_kind: Documents, failed: Mapping[str, set[str]]) -> Iterator[
             and example_model not in models
             and example_model not in failed.get("model", set())
         ):
-            yield _problem(
+            yield problem_at(
                 document,
                 ("example_model",),
                 f"unknown model '{example_model}'",
                 _closest(example_model, models),
             )
         if (example_model is None) != (data.get("example") is None):
-            yield _problem(
+            yield problem_at(
                 document,
                 ("example" if example_model is None else "example_model",),
                 "example and example_model go together",
@@ -229,9 +230,9 @@ def _references(by_kind: Documents, failed: Mapping[str, set[str]]) -> Iterator[
             )
         for index, related in enumerate(data.get("related", [])):
             if related == data["id"]:
-                yield _problem(document, ("related", index), "a term cannot be related to itself")
+                yield problem_at(document, ("related", index), "a term cannot be related to itself")
             elif related not in terms and related not in failed.get("glossary", set()):
-                yield _problem(
+                yield problem_at(
                     document,
                     ("related", index),
                     f"unknown glossary term '{related}'",
@@ -252,7 +253,7 @@ def _measurement_references(
             if entry[key] in failed.get(key, set()):
                 continue
             if known and entry[key] not in known:
-                yield _problem(
+                yield problem_at(
                     document,
                     (*path, key),
                     f"unknown {key} '{entry[key]}'",
@@ -267,7 +268,7 @@ def _unique_abbreviations(by_kind: Documents) -> Iterator[Problem]:
         if abbreviation is None:
             continue
         if abbreviation in seen:
-            yield _problem(
+            yield problem_at(
                 document,
                 ("abbreviation",),
                 f"abbreviation '{abbreviation}' is already used by '{seen[abbreviation]}'",
@@ -285,9 +286,9 @@ def _architecture_shape(by_kind: Documents) -> Iterator[Problem]:
         at = ("architecture",)
         is_moe = arch["type"] == "moe"
         if is_moe and "experts" not in arch:
-            yield _problem(document, (*at, "type"), "an MoE model needs an 'experts' block")
+            yield problem_at(document, (*at, "type"), "an MoE model needs an 'experts' block")
         if not is_moe and "experts" in arch:
-            yield _problem(
+            yield problem_at(
                 document,
                 (*at, "experts"),
                 "a dense model has no experts",
@@ -296,20 +297,20 @@ def _architecture_shape(by_kind: Documents) -> Iterator[Problem]:
             )
         experts = arch.get("experts")
         if experts and experts["routed_per_token"] > experts["routed"]:
-            yield _problem(
+            yield problem_at(
                 document,
                 (*at, "experts", "routed_per_token"),
                 f"routed_per_token ({experts['routed_per_token']}) exceeds the routed experts "
                 f"({experts['routed']})",
             )
         if experts and experts.get("dense_layers", 0) >= arch["layers"]:
-            yield _problem(
+            yield problem_at(
                 document, (*at, "experts", "dense_layers"), "dense_layers must be fewer than layers"
             )
         yield from _attention_shape(document, arch)
         ple_declared = "ple" in document.value["parameters"]
         if ple_declared != ("per_layer_embeddings" in arch):
-            yield _problem(
+            yield problem_at(
                 document,
                 ("parameters", "ple") if ple_declared else (*at, "per_layer_embeddings"),
                 "a PLE count and architecture.per_layer_embeddings go together",
@@ -317,7 +318,7 @@ def _architecture_shape(by_kind: Documents) -> Iterator[Problem]:
                 at_key=True,
             )
         if arch.get("ffn", {}).get("intermediate_size") is None and _has_dense_layers(arch):
-            yield _problem(
+            yield problem_at(
                 document,
                 (*at, "ffn"),
                 "the model has dense layers but no ffn.intermediate_size",
@@ -340,13 +341,13 @@ def _attention_shape(document: YamlDocument, arch: dict[str, Any]) -> Iterator[P
     heads = attention["heads"]
     if kind == "mla":
         if "mla" not in attention:
-            yield _problem(document, (*at, "kind"), "kind mla needs an 'mla' block of ranks")
+            yield problem_at(document, (*at, "kind"), "kind mla needs an 'mla' block of ranks")
         return
     if "mla" in attention:
-        yield _problem(document, (*at, "mla"), "an 'mla' block needs kind: mla", at_key=True)
+        yield problem_at(document, (*at, "mla"), "an 'mla' block needs kind: mla", at_key=True)
     kv_heads = attention.get("kv_heads")
     if kv_heads is None:
-        yield _problem(
+        yield problem_at(
             document,
             at,
             "kv_heads is required unless kind is mla",
@@ -357,18 +358,18 @@ def _attention_shape(document: YamlDocument, arch: dict[str, Any]) -> Iterator[P
     expected = {"mha": kv_heads == heads, "mqa": kv_heads == 1, "gqa": 1 < kv_heads < heads}
     if not expected[kind]:
         actual = "mha" if kv_heads == heads else "mqa" if kv_heads == 1 else "gqa"
-        yield _problem(
+        yield problem_at(
             document,
             (*at, "kind"),
             f"kind {kind} does not match {heads} heads with {kv_heads} KV heads",
             f"that layout is {actual}",
         )
     if heads % kv_heads:
-        yield _problem(
+        yield problem_at(
             document, (*at, "kv_heads"), f"{heads} heads cannot be grouped over {kv_heads} KV heads"
         )
     if "head_dim" not in attention and arch["hidden_size"] % heads:
-        yield _problem(
+        yield problem_at(
             document,
             at,
             "head_dim is needed: hidden_size is not a multiple of heads",
@@ -376,12 +377,12 @@ def _attention_shape(document: YamlDocument, arch: dict[str, Any]) -> Iterator[P
             at_key=True,
         )
     if "layer_pattern" in attention and "sliding_window" not in attention:
-        yield _problem(
+        yield problem_at(
             document, (*at, "layer_pattern"), "a local:global pattern needs sliding_window"
         )
     kv_shared = attention.get("kv_shared_layers", 0)
     if kv_shared >= arch["layers"]:
-        yield _problem(
+        yield problem_at(
             document, (*at, "kv_shared_layers"), "kv_shared_layers must be fewer than layers"
         )
 
@@ -394,7 +395,7 @@ def _tolerance(*counts: dict[str, Any]) -> float:
     return APPROXIMATE_TOLERANCE if approximate else EXACT_TOLERANCE
 
 
-def _billions(value: float) -> str:
+def billions(value: float) -> str:
     return f"{value / 1e9:.3g}B" if value >= 1e9 else f"{value / 1e6:.3g}M"
 
 
@@ -408,7 +409,7 @@ def _count_arithmetic(by_kind: Documents) -> Iterator[Problem]:
         active = params.get("active")
         is_moe = document.value["architecture"]["type"] == "moe"
         if is_moe and active is None:
-            yield _problem(
+            yield problem_at(
                 document,
                 at,
                 "an MoE model needs its active count",
@@ -419,12 +420,12 @@ def _count_arithmetic(by_kind: Documents) -> Iterator[Problem]:
             expected = total["value"] - ple["value"]
             slack = _tolerance(total, ple, effective) * total["value"]
             if abs(effective["value"] - expected) > slack:
-                yield _problem(
+                yield problem_at(
                     document,
                     (*at, "effective", "value"),
-                    f"effective {_billions(effective['value'])} is not total − PLE = "
-                    f"{_billions(total['value'])} − {_billions(ple['value'])} "
-                    f"= {_billions(expected)}",
+                    f"effective {billions(effective['value'])} is not total − PLE = "
+                    f"{billions(total['value'])} − {billions(ple['value'])} "
+                    f"= {billions(expected)}",
                     "fix one of the three counts, or mark approximate figures approximate: true",
                 )
         effective_value = (
@@ -439,38 +440,38 @@ def _count_arithmetic(by_kind: Documents) -> Iterator[Problem]:
             for name, bound, count in upper:
                 slack = _tolerance(active, count) * bound
                 if active["value"] > bound + slack:
-                    yield _problem(
+                    yield problem_at(
                         document,
                         (*at, "active", "value"),
-                        f"active {_billions(active['value'])} exceeds {name} {_billions(bound)}",
+                        f"active {billions(active['value'])} exceeds {name} {billions(bound)}",
                         "active ≤ effective ≤ total; is a count in the wrong field?",
                     )
         if ple is not None and ple["value"] >= total["value"]:
-            yield _problem(
+            yield problem_at(
                 document, (*at, "ple", "value"), "the PLE count must be smaller than total"
             )
         if effective is not None and effective["value"] > total["value"] * (
             1 + _tolerance(effective, total)
         ):
-            yield _problem(
+            yield problem_at(
                 document,
                 (*at, "effective", "value"),
-                f"effective {_billions(effective['value'])} "
-                f"exceeds total {_billions(total['value'])}",
+                f"effective {billions(effective['value'])} "
+                f"exceeds total {billions(total['value'])}",
             )
         if not is_moe and active is not None and ple is None:
             slack = _tolerance(active, total) * total["value"]
             if abs(active["value"] - total["value"]) > slack:
-                yield _problem(
+                yield problem_at(
                     document,
                     (*at, "active", "value"),
                     "a dense model without PLE uses every weight: "
-                    f"active {_billions(active['value'])} "
-                    f"should equal total {_billions(total['value'])}",
+                    f"active {billions(active['value'])} "
+                    f"should equal total {billions(total['value'])}",
                     "leave active out; it is derived",
                 )
         if not is_moe and ple is None and effective is not None:
-            yield _problem(
+            yield problem_at(
                 document,
                 (*at, "effective"),
                 "a dense model without PLE has effective = total",
@@ -496,13 +497,13 @@ def _name_claims(by_kind: Documents) -> Iterator[Problem]:
         for claim in read_name(data["name"]):
             if claim.kind == "experts":
                 if experts is None:
-                    yield _problem(
+                    yield problem_at(
                         document,
                         ("name",),
                         f"the name says {claim.token} (experts) but the model has no experts block",
                     )
                 elif experts["routed"] != int(claim.value):
-                    yield _problem(
+                    yield problem_at(
                         document,
                         ("name",),
                         f"the name says {claim.token}: {int(claim.value)} experts, "
@@ -516,69 +517,13 @@ def _name_claims(by_kind: Documents) -> Iterator[Problem]:
                 continue
             ratio = actual / claim.value
             if not low <= ratio <= high:
-                yield _problem(
+                yield problem_at(
                     document,
                     ("name",),
-                    f"the name says {claim.token} (about {_billions(claim.value)} {claim.kind}) "
-                    f"but the {claim.kind} count is {_billions(actual)}",
+                    f"the name says {claim.token} (about {billions(claim.value)} {claim.kind}) "
+                    f"but the {claim.kind} count is {billions(actual)}",
                     "names round, but not this far: is a count wrong or in the wrong field?",
                 )
-
-
-def _derived_agreement(by_kind: Documents) -> Iterator[Problem]:
-    """Counts recomputed from hyperparameters agree with the declared ones (warnings for now)."""
-    for document in by_kind.get("model", []):
-        data = document.value
-        try:
-            arch = build.architecture(data["architecture"])
-        except (KeyError, TypeError, ValueError, ZeroDivisionError):
-            continue  # the shape rules report what is missing
-        breakdown = count_parameters(arch)
-        params = data["parameters"]
-        encoders = sum(
-            encoder["params"]["value"] for encoder in data["architecture"].get("encoders", [])
-        )
-        total_derived = breakdown.total
-        if params.get("includes_encoders"):
-            total_derived += encoders
-        if params.get("includes_mtp"):
-            total_derived += breakdown.mtp
-        checks: list[tuple[str, dict[str, Any] | None, dict[str, int]]] = [
-            ("total", params["total"], {"": total_derived}),
-            ("ple", params.get("ple"), _ple_variants(breakdown.ple_tables, params, encoders)),
-            ("active", params.get("active"), active_variants(breakdown)),
-        ]
-        for name, declared, derived in checks:
-            if declared is None or (declared["status"] == "derived" and not derived):
-                continue
-            tolerance = (
-                DERIVED_APPROXIMATE_TOLERANCE if declared.get("approximate") else DERIVED_TOLERANCE
-            )
-            gaps = {
-                convention: (value - declared["value"]) / declared["value"]
-                for convention, value in derived.items()
-            }
-            if any(abs(gap) <= tolerance for gap in gaps.values()):
-                continue
-            convention, gap = min(gaps.items(), key=lambda item: abs(item[1]))
-            value = derived[convention]
-            yield _problem(
-                document,
-                ("parameters", name, "value"),
-                f"{name} {_billions(declared['value'])} disagrees with {_billions(value)} "
-                f"derived from the hyperparameters"
-                f"{' (' + convention + ')' if convention else ''}: {gap:+.1%}",
-                "check the hyperparameters against config.json, or explain the difference in notes",
-                Severity.WARNING,
-            )
-
-
-def _ple_variants(tables: int, params: dict[str, Any], encoders: int) -> dict[str, int]:
-    """Vendors giving only total and effective leave "PLE" = total − effective, encoders in it."""
-    variants = {"": tables}
-    if params.get("includes_encoders") and encoders:
-        variants["PLE tables plus the encoders"] = tables + encoders
-    return variants
 
 
 # -- text -----------------------------------------------------------------------------------
@@ -590,7 +535,7 @@ def _safe_text(by_kind: Documents) -> Iterator[Problem]:
         for document in documents:
             for path, text in strings(document.value):
                 for issue in text_issues(path, text):
-                    yield _problem(document, path, issue.message, issue.hint)
+                    yield problem_at(document, path, issue.message, issue.hint)
 
 
 # -- dates and names of pages ----------------------------------------------------------------
@@ -613,7 +558,7 @@ def _dates(by_kind: Documents) -> Iterator[Problem]:
             try:
                 day = date(parts[0], parts[1], parts[2] if len(parts) > 2 else 1)
             except ValueError as error:
-                yield _problem(
+                yield problem_at(
                     document,
                     (*path, field_name),
                     f"{text} is not a date: {error}",
@@ -621,7 +566,7 @@ def _dates(by_kind: Documents) -> Iterator[Problem]:
                 )
                 continue
             if day > latest or day.year < EARLIEST_YEAR:
-                yield _problem(
+                yield problem_at(
                     document,
                     (*path, field_name),
                     f"{text} is {'in the future' if day > latest else 'implausibly early'}",
@@ -630,7 +575,7 @@ def _dates(by_kind: Documents) -> Iterator[Problem]:
     for document in by_kind.get("hardware", []):
         year = document.value["released"]
         if year > latest.year + 1:
-            yield _problem(
+            yield problem_at(
                 document, ("released",), f"{year} is in the future", "give the year of release"
             )
 
@@ -639,7 +584,7 @@ def _reserved_ids(by_kind: Documents) -> Iterator[Problem]:
     for kind, key, label in _COLLECTIONS:
         for document, path, entry in _entries(by_kind, kind, key):
             if entry["id"] in RESERVED_IDS:
-                yield _problem(
+                yield problem_at(
                     document,
                     (*path, "id"),
                     f"'{entry['id']}' cannot be a {label} id: it is the name of the index page",
@@ -652,7 +597,7 @@ def _hardware_memory(by_kind: Documents) -> Iterator[Problem]:
         data = document.value
         usable = data.get("usable_memory_gib")
         if usable is not None and usable > data["memory"]["size_gib"]:
-            yield _problem(
+            yield problem_at(
                 document,
                 ("usable_memory_gib",),
                 f"usable memory {usable} GiB exceeds installed memory "
@@ -660,7 +605,7 @@ def _hardware_memory(by_kind: Documents) -> Iterator[Problem]:
             )
 
 
-_RULES: tuple[Callable[[Documents], Iterator[Problem]], ...] = (
+_RULES: tuple[Rule, ...] = (
     _ids_match_files,
     _unique_ids,
     _source_references,
@@ -668,7 +613,6 @@ _RULES: tuple[Callable[[Documents], Iterator[Problem]], ...] = (
     _architecture_shape,
     _count_arithmetic,
     _name_claims,
-    _derived_agreement,
     _safe_text,
     _dates,
     _reserved_ids,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
@@ -11,22 +10,20 @@ from ..data.records import GlossaryTerm, Hardware, Model
 from ..estimate.memory import cache_layout
 from . import numbers
 from .describe import explain_name
+from .guidance import Guide
 from .inert import plain
 from .templating import link
-
-if TYPE_CHECKING:
-    from .pages import Site
 
 CONTEXT = 32768
 Example = dict[str, str]
 
 
-def worked_example(site: Site, term: GlossaryTerm) -> dict[str, Markup] | None:
+def worked_example(guide: Guide, term: GlossaryTerm) -> dict[str, Markup] | None:
     """The term's worked example as Markdown; data strings in it are escaped where inserted."""
     if term.example is None or term.example_model is None:
         return None
-    model = site.dataset.model(term.example_model)
-    example = _EXAMPLES[term.example](site, model)
+    model = guide.dataset.model(term.example_model)
+    example = _EXAMPLES[term.example](guide, model)
     return {"title": plain(example["title"]), "body": Markup(example["body"])}
 
 
@@ -38,7 +35,7 @@ def _device_link(device: Hardware) -> str:
     return link(device.name, f"../hardware/{device.id}.md")
 
 
-def _parameter_split(site: Site, model: Model) -> Example:
+def _parameter_split(guide: Guide, model: Model) -> Example:
     counts = model.parameters
     share = counts.active.value / counts.total.value
     return {
@@ -51,11 +48,11 @@ def _parameter_split(site: Site, model: Model) -> Example:
     }
 
 
-def _ple_split(site: Site, model: Model) -> Example:
+def _ple_split(guide: Guide, model: Model) -> Example:
     counts = model.parameters
     ple = counts.ple
     if ple is None:
-        return _parameter_split(site, model)
+        return _parameter_split(guide, model)
     return {
         "title": model.name,
         "body": f"{_link(model)} has **{numbers.count(counts.total)}** parameters in total, of "
@@ -65,11 +62,11 @@ def _ple_split(site: Site, model: Model) -> Example:
     }
 
 
-def _expert_split(site: Site, model: Model) -> Example:
+def _expert_split(guide: Guide, model: Model) -> Example:
     experts = model.architecture.experts
     counts = model.parameters
     if experts is None:
-        return _parameter_split(site, model)
+        return _parameter_split(guide, model)
     idle = counts.total.value - counts.active.value
     shared = (
         f" plus {experts.shared} shared expert{'s' if experts.shared > 1 else ''}"
@@ -86,26 +83,26 @@ def _expert_split(site: Site, model: Model) -> Example:
     }
 
 
-def _kv_cache(site: Site, model: Model) -> Example:
-    quant = site.guide.candidates(model)[0]
-    plan = site.guide.estimate(model, quant, CONTEXT, None).plan
+def _kv_cache(guide: Guide, model: Model) -> Example:
+    quant = guide.candidates(model)[0]
+    plan = guide.estimate(model, quant, CONTEXT, None).plan
     layout = cache_layout(model.architecture)
     per_token = plan.kv_cache / CONTEXT
     return {
         "title": f"{model.name} at {numbers.context(CONTEXT)} tokens",
         "body": f"{_link(model)} caches {layout.global_elements_per_token:,} numbers per token in "
         f"each of its {layout.global_layers + layout.local_layers} caching layers. In "
-        f"{site.guide.kv_quant.id} that is about {per_token / 1024:.0f} KiB per token, "
+        f"{guide.kv_quant.id} that is about {per_token / 1024:.0f} KiB per token, "
         f"**{numbers.gib(plan.kv_cache, 2)} GiB** for {numbers.context(CONTEXT)} tokens of "
         f"context, on top of {numbers.gib(plan.weights.total)} GiB of {quant.id} weights.",
     }
 
 
-def _sliding_window(site: Site, model: Model) -> Example:
+def _sliding_window(guide: Guide, model: Model) -> Example:
     arch = model.architecture
     layout = cache_layout(arch)
-    quant = site.guide.kv_quant
-    actual = site.guide.estimate(model, site.guide.candidates(model)[0], CONTEXT, None).plan
+    quant = guide.kv_quant
+    actual = guide.estimate(model, guide.candidates(model)[0], CONTEXT, None).plan
     bytes_per = quant.bits_per_weight / 8
     naive = (
         (layout.global_layers + layout.local_layers)
@@ -123,9 +120,9 @@ def _sliding_window(site: Site, model: Model) -> Example:
     }
 
 
-def _gqa(site: Site, model: Model) -> Example:
+def _gqa(guide: Guide, model: Model) -> Example:
     attention = model.architecture.attention
-    plan = site.guide.estimate(model, site.guide.candidates(model)[0], CONTEXT, None).plan
+    plan = guide.estimate(model, guide.candidates(model)[0], CONTEXT, None).plan
     ratio = attention.heads / attention.kv_heads
     return {
         "title": model.name,
@@ -136,11 +133,11 @@ def _gqa(site: Site, model: Model) -> Example:
     }
 
 
-def _mla(site: Site, model: Model) -> Example:
+def _mla(guide: Guide, model: Model) -> Example:
     attention = model.architecture.attention
     mla = attention.mla
     if mla is None:
-        return _kv_cache(site, model)
+        return _kv_cache(guide, model)
     latent = mla.kv_lora_rank + mla.qk_rope_head_dim
     full = 2 * attention.heads * (mla.qk_nope_head_dim + mla.qk_rope_head_dim)
     return {
@@ -152,13 +149,13 @@ def _mla(site: Site, model: Model) -> Example:
     }
 
 
-def _quantization(site: Site, model: Model) -> Example:
+def _quantization(guide: Guide, model: Model) -> Example:
     lines = []
     for quant_id in ("BF16", "Q8_0", "Q4_K_M", "Q2_K"):
-        quant = site.guide.quantizations.get(quant_id)
+        quant = guide.quantizations.get(quant_id)
         if quant is None:
             continue
-        plan = site.guide.estimate(model, quant, 4096, None).plan
+        plan = guide.estimate(model, quant, 4096, None).plan
         lines.append(
             f"| {quant.id} | {quant.bits_per_weight:g} | {numbers.gib(plan.weights.total)} |"
         )
@@ -168,10 +165,10 @@ def _quantization(site: Site, model: Model) -> Example:
     return {"title": f"{model.name}'s weights", "body": f"{_link(model)}:\n\n{table}"}
 
 
-def _decode_bound(site: Site, model: Model) -> Example:
-    hardware = site.dataset.hardware
+def _decode_bound(guide: Guide, model: Model) -> Example:
+    hardware = guide.dataset.hardware
     device = next((d for d in hardware if d.id == "rtx-4090"), hardware[0])
-    result = site.guide.estimate(model, site.guide.quantizations["Q4_K_M"], 4096, device)
+    result = guide.estimate(model, guide.quantizations["Q4_K_M"], 4096, device)
     plan = result.plan
     placement = plan.placement
     assert placement is not None
@@ -186,8 +183,8 @@ def _decode_bound(site: Site, model: Model) -> Example:
     }
 
 
-def _prefill(site: Site, model: Model) -> Example:
-    plan = site.guide.estimate(model, site.guide.quantizations["Q4_K_M"], 4096, None).plan
+def _prefill(guide: Guide, model: Model) -> Example:
+    plan = guide.estimate(model, guide.quantizations["Q4_K_M"], 4096, None).plan
     return {
         "title": model.name,
         "body": f"Processing a prompt costs about 2 FLOPs per active weight per token: for "
@@ -197,9 +194,9 @@ def _prefill(site: Site, model: Model) -> Example:
     }
 
 
-def _offload(site: Site, model: Model) -> Example:
-    for device in sorted(site.dataset.hardware, key=lambda d: d.memory_gib):
-        guidance = site.guide.best(model, device)
+def _offload(guide: Guide, model: Model) -> Example:
+    for device in sorted(guide.dataset.hardware, key=lambda d: d.memory_gib):
+        guidance = guide.best(model, device)
         if guidance.fit == "offload" and guidance.result and guidance.result.plan.placement:
             placement = guidance.result.plan.placement
             return {
@@ -211,15 +208,15 @@ def _offload(site: Site, model: Model) -> Example:
                 f"{numbers.gib(placement.accelerator_bytes)} GiB on the GPU, for an estimated "
                 f"**{numbers.tokens_per_s(guidance.result.decode_tokens_per_s)} tokens/s**.",
             }
-    return _parameter_split(site, model)
+    return _parameter_split(guide, model)
 
 
-def _name_decoding(site: Site, model: Model) -> Example:
+def _name_decoding(guide: Guide, model: Model) -> Example:
     lines = explain_name(model.name) or [f"*{plain(model.name)}* makes no size claim."]
     return {"title": model.name, "body": "\n".join(f"- {line}" for line in lines)}
 
 
-_EXAMPLES: dict[str, Callable[[Site, Model], Example]] = {
+_EXAMPLES: dict[str, Callable[[Guide, Model], Example]] = {
     "parameter-split": _parameter_split,
     "ple-split": _ple_split,
     "expert-split": _expert_split,

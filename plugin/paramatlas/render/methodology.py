@@ -10,7 +10,7 @@ import math
 import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from markupsafe import Markup
 
@@ -25,10 +25,7 @@ from ..estimate.calibration import (
     predict,
 )
 from . import charts, numbers
-from .guidance import GUIDANCE_CONTEXT, USABLE_TOKENS_PER_S
-
-if TYPE_CHECKING:
-    from .pages import Site
+from .guidance import GUIDANCE_CONTEXT, USABLE_TOKENS_PER_S, Guide
 
 
 @dataclass(frozen=True)
@@ -131,9 +128,9 @@ def accuracy_chart(predictions: Sequence[Prediction]) -> Markup:
     return charts.estimate_vs_measured(points, "decode-accuracy")
 
 
-def methodology_context(site: Site) -> dict[str, Any]:
-    dataset = site.dataset
-    model = site.guide.speed_model
+def methodology_context(guide: Guide) -> dict[str, Any]:
+    dataset = guide.dataset
+    model = guide.speed_model
     rows = observations(dataset)
     by_device = cross_validate(dataset, "device")
     by_source = cross_validate(dataset, "source")
@@ -184,7 +181,7 @@ def methodology_context(site: Site) -> dict[str, Any]:
         for row in rows
         if row.measurement.tg128 and row.decode_bound and row.measurement.tg128 > row.decode_bound
     ]
-    host = site.guide.host
+    host = guide.host
     return {
         "measurement_count": len(rows),
         "device_count": len({row.device for row in rows}),

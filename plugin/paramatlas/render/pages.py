@@ -560,7 +560,7 @@ class Site:
         return self.render(
             "glossary.md.j2",
             term=term,
-            example=worked_example(self, term),
+            example=worked_example(self.guide, term),
             models=exemplars(self.dataset, term),
             related=[self.dataset.term(other) for other in term.related],
         )
@@ -569,7 +569,7 @@ class Site:
         return self.render("glossary_index.md.j2", terms=self.dataset.glossary)
 
     def methodology(self) -> str:
-        return self.render("methodology.md.j2", **methodology_context(self))
+        return self.render("methodology.md.j2", **methodology_context(self.guide))
 
     def schema_reference(self) -> str:
         return self.render("schema.md.j2", sections=schema_sections())
