@@ -93,3 +93,10 @@ def test_links_the_pages_make_themselves_are_not_escaped() -> None:
 
     for name, text in Site(load_dataset()).pages().items():
         assert "&#93;(" not in text, f"{name}: a link of ours was escaped into text"
+
+
+def test_a_pipe_in_data_never_splits_a_table_cell() -> None:
+    for name, text in Site(hostile_dataset()).pages().items():
+        for line in text.splitlines():
+            if line.startswith("| ") and "Model " in line:
+                assert "| pipe |" not in line, (name, line)

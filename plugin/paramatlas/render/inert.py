@@ -19,11 +19,11 @@ from urllib.parse import quote
 
 from markupsafe import Markup, escape
 
-# Characters that open Markdown or extension syntax mid-line; `<`, `>`, `&` and quotes are
-# handled by HTML escaping first.
-_INLINE_SPECIAL = "[]{}$\\!"
+# Characters that open Markdown or extension syntax mid-line, and `|`, which ends a table cell;
+# `<`, `>`, `&` and quotes are handled by HTML escaping first.
+_INLINE_SPECIAL = "[]{}$\\!|"
 _INLINE_ENTITIES = {ord(character): f"&#{ord(character)};" for character in _INLINE_SPECIAL}
-_NEEDS_WORK = re.compile(r"[<>&'\"\[\]{}$\\!\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_NEEDS_WORK = re.compile(r"[<>&'\"\[\]{}$\\!|\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _LINE_BREAKS = re.compile(r"[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
