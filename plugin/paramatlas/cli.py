@@ -30,7 +30,12 @@ from .render.abbreviations import abbreviation_block
 from .render.api import export as export_dataset
 from .render.pages import Site, SiteOptions
 from .render.speed_model import speed_model_yaml
-from .validation import check_dataset, entry_problems, load_dataset, load_entry_file
+from .validation import (
+    check_dataset,
+    entry_problems,
+    load_dataset_cached,
+    load_entry_file,
+)
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -492,7 +497,7 @@ def _data(path: Path | None) -> Dataset:
     """The dataset in `path` (default: bundled); a missing folder is a usage error."""
     if path is not None and not path.is_dir():
         raise UsageError(f"no data folder at {path}")
-    return load_dataset(path)
+    return load_dataset_cached(path or bundled_data_dir())
 
 
 def main(argv: Sequence[str] | None = None) -> int:

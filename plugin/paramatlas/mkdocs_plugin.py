@@ -40,7 +40,7 @@ from .render.pages import INDEX_PAGES, Site, SiteOptions
 from .validation import check_dataset_cached
 
 log = get_plugin_logger(__name__)
-ASSETS = ("paramatlas.css", "paramatlas.js")
+ASSETS = ("paramatlas.css", "paramatlas.js", "paramatlas-calculator.js")
 ASSET_DIR = "assets/paramatlas"
 
 

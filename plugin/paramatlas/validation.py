@@ -13,7 +13,7 @@ from typing import Any
 
 from .data import build
 from .data import dataset as data
-from .data.problems import Problem, Severity
+from .data.problems import DatasetError, Problem, Severity, errors_in
 from .data.records import Dataset
 from .data.rules import Documents, Rule, billions, problem_at
 from .estimate.parameters import active_variants, count_parameters
@@ -90,6 +90,14 @@ def check_dataset(root: Path) -> tuple[Dataset | None, list[Problem]]:
 def check_dataset_cached(root: Path) -> tuple[Dataset | None, list[Problem]]:
     """`check_dataset`, remembered until a data file changes."""
     return data.check_dataset_cached(root, ENGINE_RULES)
+
+
+def load_dataset_cached(root: Path) -> Dataset:
+    """`load_dataset`, remembered until a data file changes: for callers that load repeatedly."""
+    dataset, problems = check_dataset_cached(root)
+    if dataset is None:
+        raise DatasetError(errors_in(problems))
+    return dataset
 
 
 def load_dataset(root: Path | None = None) -> Dataset:

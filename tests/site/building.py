@@ -34,6 +34,7 @@ def build_site(site_dir: Path, strict: bool = True) -> subprocess.CompletedProce
 def copy_project_site(target: Path, data: Path | None = None) -> Path:
     """This repository's site (mkdocs.yml and docs/) in `target`, with its data or `data`."""
     shutil.copytree(ROOT / "docs", target / "docs")
+    shutil.copytree(ROOT / "overrides", target / "overrides")
     shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
     shutil.copytree(data or ROOT / "data", target / "data")
     return target

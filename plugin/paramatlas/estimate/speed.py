@@ -29,6 +29,12 @@ BACKENDS = ("CUDA", "Metal", "Vulkan", "ROCm", "SYCL", "CPU")
 MULTI_DIE = " multi-die"
 
 
+# A GPU of no vendor we know (a custom device in the calculator) has no backend of its own: it
+# takes the pooled coefficients and the pooled, wider range, and is shown as uncalibrated.
+UNKNOWN_BACKEND = "unknown"
+_GPU_KINDS = ("discrete-gpu", "datacenter", "unified-memory")
+
+
 def device_backend(device: Hardware) -> str:
     """The llama.cpp backend readers use on `device`: its entry's, else the vendor's usual one."""
     if device.backend is not None:
@@ -36,6 +42,8 @@ def device_backend(device: Hardware) -> str:
     vendor = device.vendor.lower()
     if device.kind == "cpu":
         return "CPU"
+    if vendor not in ("nvidia", "apple", "amd", "intel", "qualcomm", "raspberry pi"):
+        return UNKNOWN_BACKEND if device.kind in _GPU_KINDS else "CPU"
     if vendor == "nvidia":
         return "CUDA"
     if vendor == "apple":

@@ -19,6 +19,7 @@ from ..estimate.fit import usable_memory
 from ..estimate.parameters import active_variants
 from . import api, charts, numbers
 from .abbreviations import Abbreviator, abbreviation_titles
+from .calculator import CALCULATOR_FILE, calculator_data, calculator_html
 from .deferred import DeferredHtml
 from .describe import architecture_phrase, attention_phrase, explain_name
 from .examples import worked_example
@@ -34,7 +35,7 @@ from .guidance import (
 from .methodology import methodology_context
 from .schema_reference import schema_sections
 from .templating import environment, external_link, link
-from .urls import relative_url
+from .urls import file_url, relative_url
 
 KIND_PHRASES = {
     "discrete-gpu": "Discrete GPU",
@@ -126,6 +127,7 @@ class Site:
         }
         for item in collections["models"]:
             files[f"api/models/{item['id']}.json"] = json.dumps(item, indent=1, ensure_ascii=False)
+        files[CALCULATOR_FILE] = json.dumps(calculator_data(self.guide), separators=(",", ":"))
         return files
 
     # -- models ------------------------------------------------------------------------------
@@ -163,6 +165,13 @@ class Site:
                 self._device_guidance_row(self.guide.best(model, d)) for d in self._devices()
             ],
             edit_url=self._edit_url(model.path),
+            calculator=self._html_block(
+                calculator_html(
+                    self.guide,
+                    model,
+                    file_url(f"models/{model.id}.md", CALCULATOR_FILE, self.options.directory_urls),
+                )
+            ),
         )
 
     def _devices(self) -> list[Hardware]:
@@ -326,6 +335,10 @@ class Site:
             )
             for context in self._contexts(model)
         ]
+
+    def _html_block(self, html: Markup) -> Markup:
+        """An HTML block kept out of Markdown's reach when the plugin restores it afterwards."""
+        return html if self.deferred is None else self.deferred.defer(html)
 
     def _href(self, from_src: str, to_src: str) -> str:
         return relative_url(from_src, to_src, self.options.directory_urls)

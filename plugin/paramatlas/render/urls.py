@@ -25,3 +25,8 @@ def page_url(src_path: str, directory_urls: bool) -> str:
 def relative_url(from_src: str, to_src: str, directory_urls: bool) -> str:
     """The href, on the page built from `from_src`, of the page built from `to_src`."""
     return get_relative_url(page_url(to_src, directory_urls), page_url(from_src, directory_urls))
+
+
+def file_url(from_src: str, target: str, directory_urls: bool) -> str:
+    """The href, on the page built from `from_src`, of the site file `target` (not a page)."""
+    return get_relative_url(target, page_url(from_src, directory_urls))
