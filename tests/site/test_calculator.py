@@ -265,3 +265,59 @@ def test_without_javascript_the_calculator_stays_hidden(site: Path) -> None:
     calculator = html.find(class_="pa-calculator")
     assert calculator is not None and calculator.has_attr("hidden")
     assert html.find(id="will-it-run-on-my-hardware").find_next("table") is not None
+
+
+@pytest.mark.parametrize(
+    ("device", "context"), [("rtx-3060-12gb", 8192), ("m4-max-128gb", 32768), ("h100-sxm", 8192)]
+)
+def test_what_can_i_run_recommends_what_the_pages_do(
+    browser: Browser, served: str, device: str, context: int
+) -> None:
+    from paramatlas.render.guidance import Guide
+
+    page = browser.new_page()
+    page.goto(f"{served}/what-can-i-run/?device={device}&context={context}")
+    page.wait_for_selector(".pa-runner:not([hidden]) tbody tr")
+    shown = dict(
+        page.eval_on_selector_all(
+            ".pa-runner tbody tr",
+            "rows => rows.map(r => [r.dataset.model, r.cells[3].dataset.value])",
+        )
+    )
+    page.close()
+    dataset = load_dataset()
+    guide = Guide(dataset)
+    expected = {}
+    for model in dataset.models:
+        if model.context_length and context > model_max_context(model):
+            continue
+        advice = guide.best(model, dataset.device(device), context)
+        if advice.quant is not None and advice.fit != "no":
+            expected[model.id] = advice.quant.id
+    assert shown == expected
+
+
+def test_compare_keeps_its_models_in_the_address(browser: Browser, served: str) -> None:
+    page = browser.new_page()
+    page.goto(f"{served}/compare/?models=gemma-4-26b-a4b,qwen3-30b-a3b&quant=Q4_K_M&context=4096")
+    page.wait_for_selector(".pa-compare:not([hidden]) table")
+    headers = page.eval_on_selector_all(
+        ".pa-compare thead th a", "els => els.map(e => e.textContent)"
+    )
+    assert headers == ["Gemma 4 26B-A4B", "Qwen3-30B-A3B"]
+    page.select_option("[name=add]", "gpt-oss-20b")
+    assert "models=gemma-4-26b-a4b%2Cqwen3-30b-a3b%2Cgpt-oss-20b" in page.url
+    page.click("button[aria-label='Remove Gemma 4 26B-A4B']")
+    assert "models=qwen3-30b-a3b%2Cgpt-oss-20b" in page.url
+    totals = page.eval_on_selector_all(
+        "[data-pa-output=total_bytes]", "els => els.map(e => Number(e.dataset.value))"
+    )
+    cli = [
+        _cli(
+            {"model": m, "device": "rtx-4090", "gpus": 1, "quant": q, "context": 4096, "kv": "F16"},
+            Path("."),
+        )
+        for m, q in (("qwen3-30b-a3b", "Q4_K_M"), ("gpt-oss-20b", "MXFP4"))
+    ]
+    assert totals[0] == cli[0]["total_bytes"]
+    page.close()

@@ -332,10 +332,10 @@
 
   var FIELDS = ["device", "gpus", "quant", "context", "kv", "mem", "bw", "kind"];
 
-  function readQuery(form) {
+  function readQuery(form, fields) {
     var params = new URLSearchParams(window.location.search);
     if (!params.get("device") && params.get("mem")) params.set("device", "custom");
-    FIELDS.forEach(function (name) {
+    (fields || FIELDS).forEach(function (name) {
       var value = params.get(name);
       var field = form.elements[name];
       if (value === null || !field) return;
@@ -344,16 +344,21 @@
     });
   }
 
-  function writeQuery(form) {
+  function writeQuery(form, fields) {
+    fields = fields || FIELDS;
     var params = new URLSearchParams(window.location.search);
-    FIELDS.forEach(function (name) { params.delete(name); });
+    fields.forEach(function (name) { params.delete(name); });
     var device = form.elements.device.value;
     if (device && device !== "custom") params.set("device", device);
     if (device === "custom") ["mem", "bw", "kind"].forEach(function (name) {
-      if (form.elements[name].value) params.set(name, form.elements[name].value);
+      if (form.elements[name] && form.elements[name].value) params.set(name, form.elements[name].value);
     });
-    if (!form.elements.gpus.disabled && form.elements.gpus.value !== "1") params.set("gpus", form.elements.gpus.value);
-    ["quant", "context", "kv"].forEach(function (name) { params.set(name, form.elements[name].value); });
+    if (form.elements.gpus && !form.elements.gpus.disabled && form.elements.gpus.value !== "1") {
+      params.set("gpus", form.elements.gpus.value);
+    }
+    ["quant", "context", "kv"].forEach(function (name) {
+      if (fields.indexOf(name) >= 0 && form.elements[name]) params.set(name, form.elements[name].value);
+    });
     var query = params.toString();
     var url = window.location.pathname + (query ? "?" + query : "") + window.location.hash;
     window.history.replaceState(window.history.state, "", url);
@@ -368,6 +373,292 @@
     form.addEventListener("change", function () { render(root, form, model, shared); });
     form.addEventListener("submit", function (event) { event.preventDefault(); });
     render(root, form, model, shared);
+  }
+
+  // -- the recommended setting (render/guidance.py, Guide.best) -------------------------------
+
+  function fitsFully(result) { return result.fit === "fits"; }
+
+  function usable(result, c) {
+    if (!result.fit || result.fit === "no") return false;
+    if (result.fit === "offload" && c.recommended_offload.indexOf(result.offload_kind) < 0) return false;
+    return result.decode_tokens_per_s !== null && result.decode_tokens_per_s >= c.usable_tokens_per_s;
+  }
+
+  function recommend(model, shared, device, gpus, context) {
+    var c = shared.constants;
+    var kv = shared.quants[c.default_kv_quant];
+    function run(quantId) {
+      var input = { device: device, gpus: gpus, context: context, quant: shared.quants[quantId], kv: kv };
+      var result = estimate(model, shared, input);
+      var p = plan(model, shared, input, context);
+      result.offload_kind = p.placement ? p.placement.offload_kind : null;
+      result.moved_layers = p.placement ? p.placement.moved_layers : null;
+      result.quant = quantId;
+      return result;
+    }
+    var candidates = model.recommended;
+    var results = candidates.map(run);
+    var bestFit = null;
+    results.forEach(function (r) { if (!bestFit && fitsFully(r)) bestFit = r; });
+    var fourBits = results.filter(function (r) { return shared.quants[r.quant].bits >= c.min_recommended_bits; });
+    var ok = fourBits.filter(function (r) { return usable(r, c); });
+    var fitting = ok.filter(fitsFully);
+    var smallestFirst = ok.slice().sort(function (a, b) { return shared.quants[a.quant].bits - shared.quants[b.quant].bits; });
+    var usual = smallestFirst.filter(function (r) { return shared.quants[r.quant].bits >= c.usual_four_bits; });
+    var chosen = (fitting.length ? fitting : usual.length ? usual : smallestFirst)[0] || null;
+    if (!chosen && bestFit) chosen = bestFit;
+    if (!chosen) {
+      var order = results.filter(function (r) { return c.offload_quants.indexOf(r.quant) >= 0; });
+      if (!order.length) order = results.slice(-1);
+      order.forEach(function (r) { if (!chosen && r.fit === "offload") chosen = r; });
+    }
+    return chosen;
+  }
+
+  function short(result) {
+    if (result.fit !== "offload") return result.fit;
+    if (!result.moved_layers) return "embeddings in RAM";
+    var what = result.offload_kind === "experts" ? "experts of " : "";
+    return what + result.moved_layers[0] + "/" + result.moved_layers[1] + " layers in RAM";
+  }
+
+  function count(value, approximate) {
+    var units = [[1e12, "T"], [1e9, "B"], [1e6, "M"]];
+    for (var i = 0; i < units.length; i++) {
+      if (value >= units[i][0]) {
+        var n = value / units[i][0];
+        var text = n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1).replace(/\.0$/, "") : n.toFixed(2).replace(/0$/, "").replace(/\.0$/, "");
+        return (approximate ? "~" : "") + text + units[i][1];
+      }
+    }
+    return String(value);
+  }
+
+  function deviceFromForm(form, shared) {
+    var id = form.elements.device.value;
+    if (form.querySelector(".pa-custom")) form.querySelector(".pa-custom").hidden = id !== "custom";
+    if (id !== "custom") return shared.devices[id] || null;
+    var mem = parseFloat(form.elements.mem.value);
+    var bw = parseFloat(form.elements.bw.value);
+    if (!(mem > 0) || !(bw > 0)) return null;
+    var kind = form.elements.kind.value;
+    return { custom: true, id: "custom", name: "Custom device", kind: kind,
+      memory_bytes: pyRound(mem * shared.constants.gib), bandwidth_gb_s: bw, fp16_tflops: null,
+      group: kind === "cpu" || kind === "edge-soc" ? "CPU" : "unknown" };
+  }
+
+  function modelHref(root, id) { return root.dataset.modelLink.replace("MODELID", id); }
+
+  function startRunner(root, shared, models) {
+    var form = root.querySelector(".pa-calculator-form");
+    var filter = root.querySelector(".pa-tools");
+    var body = root.querySelector("tbody");
+    var message = root.querySelector(".pa-calculator-message");
+    readQuery(form, ["device", "gpus", "context", "mem", "bw", "kind"]);
+    window.paramatlasTables && window.paramatlasTables.makeSortable(root.querySelector("table"));
+    function applyFilter() {
+      var text = filter.elements.filter.value.toLowerCase();
+      var verdict = filter.elements.verdict.value;
+      var shown = 0;
+      Array.prototype.forEach.call(body.rows, function (row) {
+        var visible = row.dataset.name.indexOf(text) >= 0 && (!verdict || row.dataset.fit === verdict);
+        row.hidden = !visible;
+        if (visible) shown++;
+      });
+      filter.querySelector("output").value = shown + " of " + body.rows.length + " shown";
+    }
+    function update() {
+      var device = deviceFromForm(form, shared);
+      var multi = device && (device.kind === "discrete-gpu" || device.kind === "datacenter");
+      form.elements.gpus.disabled = !multi;
+      var gpus = multi ? Math.max(1, Math.min(16, parseInt(form.elements.gpus.value, 10) || 1)) : 1;
+      var context = parseInt(form.elements.context.value, 10);
+      writeQuery(form, ["device", "gpus", "context", "mem", "bw", "kind"], { gpus: gpus > 1 });
+      body.textContent = "";
+      if (!device || !(context >= 1)) {
+        message.textContent = "Choose a device (or give a custom one's memory and bandwidth) and a context.";
+        return;
+      }
+      var rows = 0;
+      models.forEach(function (model) {
+        if (model.context_length && context > model.max_context) return;
+        var r = recommend(model, shared, device, gpus, context);
+        if (!r || r.fit === "no" || !r.fit) return;
+        var longest = longestContext(model, shared, { device: device, gpus: gpus,
+          quant: shared.quants[r.quant], kv: shared.quants[shared.constants.default_kv_quant] });
+        var tr = body.insertRow();
+        tr.dataset.name = model.name.toLowerCase();
+        tr.dataset.fit = r.fit;
+        tr.dataset.model = model.id;
+        var link = document.createElement("a");
+        link.href = modelHref(root, model.id);
+        link.textContent = model.name;
+        tr.insertCell().appendChild(link);
+        var cells = [count(model.counts.total, model.counts.approximate.total),
+          count(model.counts.active, model.counts.approximate.active), r.quant, short(r),
+          r.decode_tokens_per_s === null ? "—" : "~" + speed(r.decode_tokens_per_s) + " (" +
+            speed(r.decode_tokens_per_s_range[0]) + "–" + speed(r.decode_tokens_per_s_range[1]) + ")",
+          longest ? tokens(longest) : "—"];
+        cells.forEach(function (text, index) {
+          var cell = tr.insertCell();
+          cell.textContent = text;
+          if (index === 0 || index === 1 || index >= 4) cell.style.textAlign = "right";
+        });
+        tr.cells[3].dataset.paOutput = "quant";
+        tr.cells[3].dataset.value = r.quant;
+        tr.cells[5].dataset.paOutput = "decode_tokens_per_s";
+        tr.cells[5].dataset.value = r.decode_tokens_per_s === null ? "" : String(r.decode_tokens_per_s);
+        rows++;
+      });
+      var where = (gpus > 1 ? gpus + " × " : "") + device.name;
+      message.textContent = rows + " of " + models.length + " models run on " + where + " at " +
+        tokens(context) + " tokens of context (KV cache " + shared.constants.default_kv_quant + "). Estimates.";
+      applyFilter();
+    }
+    form.addEventListener("input", update);
+    form.addEventListener("change", update);
+    filter.addEventListener("input", applyFilter);
+    [form, filter].forEach(function (f) { f.addEventListener("submit", function (e) { e.preventDefault(); }); });
+    root.hidden = false;
+    update();
+  }
+
+  var COMPARE_ROWS = [
+    ["Total", function (m) { return count(m.counts.total, m.counts.approximate.total); }],
+    ["E (Effective)", function (m) { return count(m.counts.effective, m.counts.approximate.effective); }],
+    ["A (Active)", function (m) { return count(m.counts.active, m.counts.approximate.active); }],
+    ["PLE tables", function (m) { return m.counts.ple ? count(m.counts.ple, true) : "—"; }],
+    ["Architecture", function (m) { return m.architecture; }],
+    ["Layers", function (m) { return String(m.layers); }],
+    ["Longest context", function (m) { return tokens(m.max_context); }]
+  ];
+
+  function startCompare(root, shared, models) {
+    var byId = {};
+    models.forEach(function (m) { byId[m.id] = m; });
+    var form = root.querySelector(".pa-calculator-form");
+    var table = root.querySelector(".pa-compare-table");
+    var message = root.querySelector(".pa-calculator-message");
+    var params = new URLSearchParams(window.location.search);
+    var chosen = (params.get("models") || "").split(",").filter(function (id) { return byId[id]; }).slice(0, 4);
+    readQuery(form, ["device", "quant", "context"]);
+    function update() {
+      var extra = {};
+      var query = new URLSearchParams(window.location.search);
+      query.set("models", chosen.join(","));
+      window.history.replaceState(window.history.state, "", window.location.pathname + "?" + query.toString());
+      writeQuery(form, ["device", "quant", "context"], extra);
+      table.textContent = "";
+      form.elements.add.disabled = chosen.length >= 4;
+      if (chosen.length < 2) {
+        message.textContent = "Add " + (2 - chosen.length) + " more model" + (chosen.length ? "" : "s") + " to compare (two to four).";
+      } else {
+        message.textContent = "";
+      }
+      if (!chosen.length) return;
+      var device = shared.devices[form.elements.device.value] || null;
+      var context = parseInt(form.elements.context.value, 10) || shared.constants.guidance_context;
+      var grid = document.createElement("table");
+      var head = grid.createTHead().insertRow();
+      head.appendChild(document.createElement("th")).textContent = "";
+      chosen.forEach(function (id) {
+        var th = document.createElement("th");
+        var link = document.createElement("a");
+        link.href = modelHref(root, id);
+        link.textContent = byId[id].name;
+        th.appendChild(link);
+        var remove = document.createElement("button");
+        remove.type = "button";
+        remove.className = "pa-remove";
+        remove.textContent = "Remove";
+        remove.setAttribute("aria-label", "Remove " + byId[id].name);
+        remove.addEventListener("click", function () {
+          chosen = chosen.filter(function (other) { return other !== id; });
+          update();
+        });
+        th.appendChild(document.createTextNode(" "));
+        th.appendChild(remove);
+        head.appendChild(th);
+      });
+      var body = grid.createTBody();
+      function row(label, cell) {
+        var tr = body.insertRow();
+        var th = document.createElement("th");
+        th.scope = "row";
+        th.textContent = label;
+        tr.appendChild(th);
+        chosen.forEach(function (id) { var td = tr.insertCell(); cell(byId[id], td); });
+      }
+      COMPARE_ROWS.forEach(function (pair) {
+        row(pair[0], function (m, td) { td.textContent = pair[1](m); });
+      });
+      row("Composition", function (m, td) {
+        var bar = document.createElement("div");
+        bar.className = "pa-bar-row";
+        var parts = [["active", m.counts.active], ["idle", m.counts.effective - m.counts.active],
+          ["ple", m.counts.ple || 0]];
+        var total = parts.reduce(function (sum, p) { return sum + Math.max(0, p[1]); }, 0);
+        parts.forEach(function (p) {
+          if (p[1] <= 0) return;
+          var span = document.createElement("span");
+          span.className = "pa-bar-part pa-" + p[0];
+          span.style.width = (100 * p[1] / total).toFixed(1) + "%";
+          span.title = p[0] + ": " + count(p[1], false);
+          bar.appendChild(span);
+        });
+        bar.setAttribute("role", "img");
+        bar.setAttribute("aria-label", "active " + count(m.counts.active) + ", idle experts " +
+          count(Math.max(0, m.counts.effective - m.counts.active)) + (m.counts.ple ? ", PLE " + count(m.counts.ple) : ""));
+        td.appendChild(bar);
+      });
+      var results = {};
+      chosen.forEach(function (id) {
+        var m = byId[id];
+        var quantId = form.elements.quant.value;
+        if (quantId === "recommended" || m.formats.indexOf(quantId) < 0) {
+          var r = device ? recommend(m, shared, device, 1, Math.min(context, m.max_context)) : null;
+          quantId = r ? r.quant : m.default_quant;
+        }
+        var input = { device: device, gpus: 1, context: Math.min(context, m.max_context),
+          quant: shared.quants[quantId], kv: shared.quants[shared.constants.default_kv_quant] };
+        var result = estimate(m, shared, input);
+        var p = plan(m, shared, input, input.context);
+        result.quant = quantId;
+        result.offload_kind = p.placement ? p.placement.offload_kind : null;
+        result.moved_layers = p.placement ? p.placement.moved_layers : null;
+        results[id] = result;
+      });
+      row("Format", function (m, td) { td.textContent = results[m.id].quant; });
+      row("Memory at " + tokens(context) + " tokens (GiB)", function (m, td) {
+        td.textContent = gib(results[m.id].total_bytes);
+        td.dataset.paOutput = "total_bytes";
+        td.dataset.value = String(results[m.id].total_bytes);
+      });
+      if (device) {
+        row("On " + device.name, function (m, td) { var r = results[m.id]; td.textContent = r.fit ? short(r) : "—"; });
+        row("Decode (tokens/s)", function (m, td) {
+          var r = results[m.id];
+          td.textContent = r.decode_tokens_per_s === null ? "—" : "~" + speed(r.decode_tokens_per_s) +
+            " (" + speed(r.decode_tokens_per_s_range[0]) + "–" + speed(r.decode_tokens_per_s_range[1]) + ")";
+          td.dataset.paOutput = "decode_tokens_per_s";
+          td.dataset.value = r.decode_tokens_per_s === null ? "" : String(r.decode_tokens_per_s);
+        });
+      }
+      table.appendChild(grid);
+    }
+    form.addEventListener("change", function (event) {
+      if (event.target.name === "add") {
+        var id = form.elements.add.value;
+        if (id && chosen.indexOf(id) < 0 && chosen.length < 4) chosen.push(id);
+        form.elements.add.value = "";
+      }
+      update();
+    });
+    form.addEventListener("input", function (event) { if (event.target.name === "context") update(); });
+    form.addEventListener("submit", function (e) { e.preventDefault(); });
+    root.hidden = false;
+    update();
   }
 
   var sharedData = {};
@@ -387,7 +678,30 @@
     return sharedData[url];
   }
 
+  function loadModels(url) {
+    if (!sharedData[url]) {
+      sharedData[url] = fetch(url).then(function (response) { return response.json(); });
+    }
+    return sharedData[url];
+  }
+
+  function startTool(root, starter) {
+    if (root.dataset.paStarted) return;
+    root.dataset.paStarted = "1";
+    var api = new URL(root.dataset.api, window.location.href).href;
+    var list = new URL(root.dataset.models, window.location.href).href;
+    Promise.all([load(api), loadModels(list)]).then(function (both) {
+      starter(root, both[0], both[1]);
+    }).catch(function () { root.hidden = true; });
+  }
+
   function init() {
+    Array.prototype.forEach.call(document.querySelectorAll(".pa-runner"), function (root) {
+      startTool(root, startRunner);
+    });
+    Array.prototype.forEach.call(document.querySelectorAll(".pa-compare"), function (root) {
+      startTool(root, startCompare);
+    });
     Array.prototype.forEach.call(document.querySelectorAll(".pa-calculator"), function (root) {
       if (root.dataset.paStarted) return;
       root.dataset.paStarted = "1";
@@ -398,7 +712,7 @@
     });
   }
 
-  window.paramatlasCalculator = { estimate: estimate, pyRound: pyRound, pyFloorDiv: pyFloorDiv };
+  window.paramatlasCalculator = { estimate: estimate, recommend: recommend };
   if (window.document$ && window.document$.subscribe) window.document$.subscribe(init);
   else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();

@@ -125,6 +125,9 @@
     });
   }
 
+  // The calculator's pages build tables after load and make them sortable themselves.
+  window.paramatlasTables = { makeSortable: makeSortable };
+
   // Material's instant navigation swaps pages without a reload: re-run on every page.
   if (window.document$ && typeof window.document$.subscribe === "function") {
     window.document$.subscribe(enhance);

@@ -20,10 +20,20 @@ from ..estimate.parameters import moe_layer_count
 from ..estimate.plan import DEFAULT_CONTEXT, DEFAULT_KV_QUANT, DEFAULT_QUANT
 from ..estimate.report import model_max_context
 from ..estimate.speed import GB, device_backend, speed_group
-from .guidance import Guide
+from .describe import architecture_phrase
+from .guidance import (
+    GUIDANCE_CONTEXT,
+    MIN_RECOMMENDED_BITS,
+    OFFLOAD_QUANTS,
+    RECOMMENDED_OFFLOAD,
+    USABLE_TOKENS_PER_S,
+    USUAL_FOUR_BITS,
+    Guide,
+)
 from .inert import plain
 
 CALCULATOR_FILE = "api/calculator.json"
+MODELS_FILE = "api/calculator-models.json"
 # Context lengths the calculator offers in its list (any other can be typed).
 CONTEXT_CHOICES = (2048, 4096, 8192, 16384, 32768, 65536, 131072, 262144, 524288, 1048576)
 
@@ -65,6 +75,12 @@ def calculator_data(guide: Guide) -> dict[str, Any]:
     hosts = {"desktop": guide.host, "server": guide.server_host}
     return {
         "constants": {
+            "usable_tokens_per_s": USABLE_TOKENS_PER_S,
+            "min_recommended_bits": MIN_RECOMMENDED_BITS,
+            "usual_four_bits": USUAL_FOUR_BITS,
+            "recommended_offload": list(RECOMMENDED_OFFLOAD),
+            "offload_quants": list(OFFLOAD_QUANTS),
+            "guidance_context": GUIDANCE_CONTEXT,
             "gb": GB,
             "gib": memory.GIB,
             "runtime_base_bytes": memory.RUNTIME_BASE_BYTES,
@@ -158,7 +174,28 @@ def calculator_model(guide: Guide, model: Model) -> dict[str, Any]:
             "recurrent_state_elements": layout.recurrent_state_elements,
         },
         "overhead": {"widest": widest, "vocab_size": arch.vocab_size},
+        "family": model.family,
+        "architecture": architecture_phrase(model),
+        "counts": {
+            "total": model.parameters.total.value,
+            "effective": model.parameters.effective.value,
+            "active": model.parameters.active.value,
+            "ple": model.parameters.ple.value if model.parameters.ple else None,
+            "approximate": {
+                name: count.approximate
+                for name, count in (
+                    ("total", model.parameters.total),
+                    ("effective", model.parameters.effective),
+                    ("active", model.parameters.active),
+                )
+            },
+        },
     }
+
+
+def calculator_models(guide: Guide) -> list[dict[str, Any]]:
+    """Every model's block, for the pages that compare models or list what runs on a device."""
+    return [calculator_model(guide, model) for model in guide.dataset.models]
 
 
 _KIND_GROUPS = (
@@ -253,4 +290,76 @@ def calculator_html(guide: Guide, model: Model, api_href: str) -> Markup:
         '<p class="pa-calculator-note"></p></div>'
         f'<script type="application/json" class="pa-calculator-model">{_json_for_script(data)}'
         "</script></div>"
+    )
+
+
+def _device_options(guide: Guide) -> str:
+    return "".join(
+        f'<optgroup label="{plain(label)}">'
+        + _options([(d.id, d.name) for d in guide.dataset.hardware if d.kind == kind])
+        + "</optgroup>"
+        for kind, label in _KIND_GROUPS
+        if any(device.kind == kind for device in guide.dataset.hardware)
+    )
+
+
+def _custom_fields() -> str:
+    kinds = _options([(kind, label) for kind, label in _KIND_GROUPS])
+    return (
+        '<fieldset class="pa-custom" hidden><legend>Custom device</legend>'
+        '<label>Memory (GiB) <input name="mem" type="number" min="0.5" step="any"></label>'
+        '<label>Bandwidth (GB/s) <input name="bw" type="number" min="1" step="any"></label>'
+        f'<label>Kind <select name="kind">{kinds}</select></label></fieldset>'
+    )
+
+
+MODEL_PLACEHOLDER = "MODELID"
+"""Stands for a model id in the link pattern the tools' pages carry (`data-model-link`)."""
+
+
+def runner_html(guide: Guide, api_href: str, models_href: str, model_link: str) -> Markup:
+    """The "what can I run" tool: a device, GPUs and a context in; every model that runs out."""
+    contexts = "".join(f'<option value="{c}"></option>' for c in CONTEXT_CHOICES)
+    return Markup(
+        f'<div class="pa-runner" data-api="{plain(api_href)}" data-models="{plain(models_href)}"'
+        f' data-model-link="{plain(model_link)}"'
+        ' hidden><form class="pa-calculator-form" aria-label="Your hardware">'
+        f'<label>Device <select name="device">{_device_options(guide)}'
+        '<option value="custom">Custom device…</option></select></label>'
+        f"{_custom_fields()}"
+        '<label>GPUs <input name="gpus" type="number" min="1" max="16" value="1"></label>'
+        f'<label>Context (tokens) <input name="context" type="number" min="1" '
+        f'value="{GUIDANCE_CONTEXT}" list="pa-runner-contexts">'
+        f'<datalist id="pa-runner-contexts">{contexts}</datalist></label></form>'
+        '<p class="pa-calculator-message" aria-live="polite"></p>'
+        '<form class="pa-tools" role="search" aria-label="Filter the models">'
+        '<label>Name contains <input name="filter" type="search"></label>'
+        '<label>Verdict <select name="verdict"><option value="">All</option>'
+        '<option value="fits">fits</option><option value="offload">offload</option></select>'
+        '</label><output aria-live="polite"></output></form>'
+        '<div class="pa-runner-wrap"><table class="pa-runner-table"><thead><tr><th>Model</th>'
+        "<th>Total</th><th>Active</th><th>Recommended</th><th>Verdict</th>"
+        "<th>Decode tokens/s</th><th>Longest context</th></tr></thead><tbody></tbody></table>"
+        "</div></div>"
+    )
+
+
+def compare_html(guide: Guide, api_href: str, models_href: str, model_link: str) -> Markup:
+    """The comparison tool: two to four models side by side, on a device of the reader's."""
+    models = _options([(m.id, m.name) for m in guide.dataset.models])
+    return Markup(
+        f'<div class="pa-compare" data-api="{plain(api_href)}" data-models="{plain(models_href)}"'
+        f' data-model-link="{plain(model_link)}"'
+        ' hidden><form class="pa-calculator-form" aria-label="Models and hardware to compare">'
+        f'<label>Add a model <select name="add"><option value="">Choose…</option>{models}'
+        "</select></label>"
+        f'<label>Device <select name="device"><option value="">No device: memory only</option>'
+        f"{_device_options(guide)}</select></label>"
+        '<label>Weights <select name="quant"><option value="recommended">Recommended per model'
+        f"</option>{_options([(q.id, q.id) for q in guide.dataset.quantizations])}</select>"
+        "</label>"
+        f'<label>Context (tokens) <input name="context" type="number" min="1" '
+        f'value="{GUIDANCE_CONTEXT}"></label></form>'
+        '<p class="pa-calculator-message" aria-live="polite"></p>'
+        '<div class="pa-compare-table"></div></div>'
     )

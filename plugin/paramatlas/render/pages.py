@@ -19,7 +19,16 @@ from ..estimate.fit import usable_memory
 from ..estimate.parameters import active_variants
 from . import api, charts, numbers
 from .abbreviations import Abbreviator, abbreviation_titles
-from .calculator import CALCULATOR_FILE, calculator_data, calculator_html
+from .calculator import (
+    CALCULATOR_FILE,
+    MODEL_PLACEHOLDER,
+    MODELS_FILE,
+    calculator_data,
+    calculator_html,
+    calculator_models,
+    compare_html,
+    runner_html,
+)
 from .deferred import DeferredHtml
 from .describe import architecture_phrase, attention_phrase, explain_name
 from .examples import worked_example
@@ -62,6 +71,8 @@ DERIVED_WARNING_GAP = 0.06
 # The generated pages a navigation lists; the one-per-entry pages (models, devices, terms,
 # families) are reached from these indexes, which sort and filter them.
 INDEX_PAGES = (
+    "what-can-i-run.md",
+    "compare.md",
     "models/index.md",
     "hardware/index.md",
     "glossary/index.md",
@@ -101,6 +112,8 @@ class Site:
 
     def pages(self) -> dict[str, str]:
         indexes = (
+            self.what_can_i_run,
+            self.compare,
             self.models_index,
             self.hardware_index,
             self.glossary_index,
@@ -128,6 +141,7 @@ class Site:
         for item in collections["models"]:
             files[f"api/models/{item['id']}.json"] = json.dumps(item, indent=1, ensure_ascii=False)
         files[CALCULATOR_FILE] = json.dumps(calculator_data(self.guide), separators=(",", ":"))
+        files[MODELS_FILE] = json.dumps(calculator_models(self.guide), separators=(",", ":"))
         return files
 
     # -- models ------------------------------------------------------------------------------
@@ -165,6 +179,7 @@ class Site:
                 self._device_guidance_row(self.guide.best(model, d)) for d in self._devices()
             ],
             edit_url=self._edit_url(model.path),
+            compare_href=self._compare_href(model),
             calculator=self._html_block(
                 calculator_html(
                     self.guide,
@@ -335,6 +350,15 @@ class Site:
             )
             for context in self._contexts(model)
         ]
+
+    def _compare_href(self, model: Model) -> str | None:
+        """`../compare.md?models=…`: this model and up to three family neighbours by size."""
+        family = [m for m in self.dataset.models if m.family == model.family and m is not model]
+        if not family:
+            return None
+        size = model.parameters.total.value
+        nearest = sorted(family, key=lambda m: (abs(m.parameters.total.value - size), m.id))[:3]
+        return "../compare.md?models=" + ",".join([model.id, *(m.id for m in nearest)])
 
     def _html_block(self, html: Markup) -> Markup:
         """An HTML block kept out of Markdown's reach when the plugin restores it afterwards."""
@@ -580,6 +604,22 @@ class Site:
 
     def glossary_index(self) -> str:
         return self.render("glossary_index.md.j2", terms=self.dataset.glossary)
+
+    def _tool_links(self, page: str) -> tuple[str, str, str]:
+        directory_urls = self.options.directory_urls
+        return (
+            file_url(page, CALCULATOR_FILE, directory_urls),
+            file_url(page, MODELS_FILE, directory_urls),
+            self._href(page, f"models/{MODEL_PLACEHOLDER}.md"),
+        )
+
+    def what_can_i_run(self) -> str:
+        tool = runner_html(self.guide, *self._tool_links("what-can-i-run.md"))
+        return self.render("what_can_i_run.md.j2", tool=self._html_block(tool))
+
+    def compare(self) -> str:
+        tool = compare_html(self.guide, *self._tool_links("compare.md"))
+        return self.render("compare.md.j2", tool=self._html_block(tool))
 
     def methodology(self) -> str:
         return self.render("methodology.md.j2", **methodology_context(self.guide))
