@@ -28,6 +28,7 @@ from .estimate.plan import DEFAULT_CONTEXT, DEFAULT_KV_QUANT, DEFAULT_QUANT, def
 from .estimate.report import Estimate, estimate, max_context, model_max_context
 from .render.abbreviations import abbreviation_block
 from .render.api import export as export_dataset
+from .render.assets import asset_files
 from .render.pages import Site, SiteOptions
 from .render.speed_model import speed_model_yaml
 from .validation import (
@@ -470,7 +471,8 @@ def _render(args: argparse.Namespace) -> int:
     # Tooltips need the abbreviations on every page; the MkDocs plugin appends them at build.
     abbreviations = abbreviation_block(site.dataset)
     pages = {path: f"{text}\n{abbreviations}\n" for path, text in site.pages().items()}
-    files = {**pages, **site.api_files()}
+    # The stylesheet and scripts the pages' HTML uses: link them from the site's layout.
+    files = {**pages, **site.api_files(), **asset_files()}
     for relative, text in sorted(files.items()):
         _write(args.out / relative, text)
     print(f"wrote {len(files)} files to {args.out}")

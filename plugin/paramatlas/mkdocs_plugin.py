@@ -18,7 +18,6 @@ Phases, in event order:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -35,13 +34,12 @@ from .data.dataset import bundled_data_dir
 from .data.problems import Severity
 from .data.records import Dataset
 from .render.abbreviations import abbreviation_block
+from .render.assets import ASSET_DIR, ASSETS, asset_files
 from .render.deferred import DeferredHtml
 from .render.pages import INDEX_PAGES, Site, SiteOptions
 from .validation import check_dataset_cached
 
 log = get_plugin_logger(__name__)
-ASSETS = ("paramatlas.css", "paramatlas.js", "paramatlas-calculator.js")
-ASSET_DIR = "assets/paramatlas"
 
 
 class ParamatlasConfig(Config):
@@ -146,9 +144,7 @@ class ParamatlasPlugin(BasePlugin[ParamatlasConfig]):
             return cached.files
         site = Site(dataset, options)
         generated = {**site.pages(), **site.api_files()}
-        for asset in ASSETS:
-            text = (resources.files("paramatlas") / "assets" / asset).read_text("utf-8")
-            generated[f"{ASSET_DIR}/{asset}"] = text
+        generated.update(asset_files())
         self._generated = _Generated(dataset, options, generated, site.deferred)
         return generated
 

@@ -31,3 +31,8 @@ def test_render_writes_every_page_with_links_for_the_url_style(
     assert f'<a href="{href}">' in page  # the guidance table is HTML, linked for this URL style
     assert "paramatlas:block" not in page  # written out, not deferred
     assert "*[MoE]: Mixture of experts" in page  # tooltips for the Markdown around it
+    # the stylesheet and scripts the HTML in the pages uses, and the calculator's numbers
+    for asset in ("paramatlas.css", "paramatlas.js", "paramatlas-calculator.js"):
+        assert (tmp_path / "assets/paramatlas" / asset).is_file()
+    assert (tmp_path / "api/calculator.json").is_file()
+    assert 'class="pa-calculator"' in page
