@@ -23,12 +23,14 @@ from .data.problems import DatasetError, Severity
 from .data.records import Dataset, Hardware, Model, Quantization
 from .data.suggest import closest
 from .estimate.calibration import calibrate
+from .estimate.fit import has_separate_host
 from .estimate.from_hf import ConfigError, model_entry, model_from_config
 from .estimate.plan import DEFAULT_CONTEXT, DEFAULT_KV_QUANT, DEFAULT_QUANT, default_host
 from .estimate.report import Estimate, estimate, max_context, model_max_context
 from .render.abbreviations import abbreviation_block
 from .render.api import export as export_dataset
 from .render.assets import asset_files
+from .render.guidance import Guide
 from .render.pages import Site, SiteOptions
 from .render.speed_model import speed_model_yaml
 from .validation import (
@@ -303,9 +305,10 @@ def _estimate(args: argparse.Namespace) -> int:
     if quant.applies_to == "experts" and model.architecture.experts is None:
         raise UsageError(f"{quant.id} quantizes expert weights only, and {model.name} has none")
     longest = model_max_context(model)
-    if args.context > longest and not args.max_context and model.context_length:
+    if args.context > longest and not args.max_context:
+        said = "supports at most" if model.context_length else "states no maximum; priced up to"
         raise UsageError(
-            f"{model.name} supports at most {longest:,} tokens of context; "
+            f"{model.name} {said} {longest:,} tokens of context; "
             f"--context {args.context:,} is beyond it"
         )
     fitting = None
@@ -317,8 +320,31 @@ def _estimate(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(data, indent=2))
     else:
-        print(_describe(result, data))
+        instead = None
+        if data["fit"] == "no":
+            instead = _what_runs(dataset, model, context, kv_quant, device, host, args.gpus)
+        print(_describe(result, data, instead))
     return EXIT_OK
+
+
+def _what_runs(
+    dataset: Dataset,
+    model: Model,
+    context: int,
+    kv_quant: Quantization,
+    device: Hardware | None,
+    host: Hardware | None,
+    gpus: int,
+) -> str:
+    """For a "no": the most precise of the formats the pages offer that does run there."""
+    for quant in Guide(dataset).candidates(model):
+        placement = estimate(
+            dataset, model, quant, context, kv_quant, device, host, gpus=gpus
+        ).plan.placement
+        if placement is not None and placement.fit != "no":
+            how = "fits" if placement.fit == "fits" else f"runs with {placement.offload} offloaded"
+            return f"at {quant.id} it {how}"
+    return "no format runs there at this context; try a shorter --context or more --gpus"
 
 
 def _gib(value: int | None) -> str:
@@ -329,7 +355,7 @@ def _speed(value: float) -> str:
     return f"{value:.0f}" if value >= 10 else f"{value:.1f}"
 
 
-def _describe(result: Estimate, data: dict[str, Any]) -> str:
+def _describe(result: Estimate, data: dict[str, Any], instead: str | None = None) -> str:
     """Everything the JSON says, for a reader: memory, where it sits, verdict, speeds."""
     memory = data["memory"]
     plan = result.plan
@@ -355,9 +381,9 @@ def _describe(result: Estimate, data: dict[str, Any]) -> str:
         )
     if data["fit"] == "no":
         lines.append(
-            f"  needs {_gib(memory['total_bytes'])}, more than the GPU and system RAM hold; "
-            "try a smaller --quant, a shorter --context or more --gpus; the device's page "
-            "lists what fits"
+            f"  needs {_gib(memory['total_bytes'])}, more than the device"
+            + (" and system RAM hold" if has_separate_host(device) else " holds")
+            + (f"; {instead}" if instead else "")
         )
     if data["max_context"]:
         lines.append(f"  longest context that fits fully: {data['max_context']:,} tokens")

@@ -321,3 +321,15 @@ def test_compare_keeps_its_models_in_the_address(browser: Browser, served: str) 
     ]
     assert totals[0] == cli[0]["total_bytes"]
     page.close()
+
+
+def test_the_calculator_starts_after_instant_navigation(browser: Browser, served: str) -> None:
+    """Material swaps pages without reloading them: the script must start on the new page."""
+    page = browser.new_page()
+    page.goto(f"{served}/models/")
+    page.wait_for_function("() => window.document$ !== undefined")
+    page.click("a[href$='models/qwen3-30b-a3b/']")
+    page.wait_for_url("**/models/qwen3-30b-a3b/**")
+    page.wait_for_selector(".pa-calculator:not([hidden])", timeout=10_000)
+    assert page.get_attribute("[data-pa-output=weights_bytes]", "data-value")
+    page.close()
