@@ -18,8 +18,14 @@ from functools import cached_property
 from ..data.records import Dataset, Hardware, Model, Quantization, SpeedGroup, SpeedModel
 from ..estimate.memory import WeightBytes, kv_cache_bytes, overhead_bytes, weight_bytes
 from ..estimate.parameters import ParameterBreakdown, count_parameters
-from ..estimate.plan import DEFAULT_KV_QUANT, default_host, longest_context, plan_from_parts
-from ..estimate.report import Estimate, calibrated, speed_model_of
+from ..estimate.plan import (
+    DEFAULT_KV_QUANT,
+    Plan,
+    default_host,
+    longest_context,
+    plan_from_parts,
+)
+from ..estimate.report import Estimate, calibrated, model_max_context, speed_model_of
 from ..estimate.speed import device_backend, speed_group
 from . import numbers
 
@@ -113,19 +119,25 @@ class Guide:
     ) -> Estimate:
         key = (model.id, quant.id, context, device.id if device else None)
         if key not in self._estimates:
-            plan = plan_from_parts(
-                model,
-                quant,
-                self.kv_quant,
-                context,
-                self.breakdown(model),
-                self._weights(model, quant),
-                *self._context_memory(model, context),
-                device,
-                self.host_for(device),
-            )
+            plan = self._plan(model, quant, context, device)
             self._estimates[key] = calibrated(plan, self.speed_model)
         return self._estimates[key]
+
+    def _plan(
+        self, model: Model, quant: Quantization, context: int, device: Hardware | None
+    ) -> Plan:
+        """Memory and placement from the cached parts: what every estimate and search reuses."""
+        return plan_from_parts(
+            model,
+            quant,
+            self.kv_quant,
+            context,
+            self.breakdown(model),
+            self._weights(model, quant),
+            *self._context_memory(model, context),
+            device,
+            self.host_for(device),
+        )
 
     def speed_group(self, device: Hardware) -> SpeedGroup:
         return self.speed_model.group(speed_group(device_backend(device), device))
@@ -240,22 +252,12 @@ class Guide:
         memory grows with context, so a binary search finds it."""
         return longest_context(
             lambda context: self._verdict(model, quant, context, device) in verdicts,
-            model.context_length_extended or model.context_length,
+            model_max_context(model),
         )
 
     def _verdict(self, model: Model, quant: Quantization, context: int, device: Hardware) -> str:
-        plan = plan_from_parts(
-            model,
-            quant,
-            self.kv_quant,
-            context,
-            self.breakdown(model),
-            self._weights(model, quant),
-            *self._context_memory(model, context),
-            device,
-            self.host_for(device),
-        )
-        return plan.placement.fit if plan.placement is not None else "no"
+        placement = self._plan(model, quant, context, device).placement
+        return placement.fit if placement is not None else "no"
 
 
 def _fits_fully(result: Estimate) -> bool:
