@@ -32,6 +32,7 @@ from .render.api import export as export_dataset
 from .render.assets import asset_files
 from .render.guidance import Guide
 from .render.pages import Site, SiteOptions
+from .render.skeleton import model_skeleton
 from .render.speed_model import speed_model_yaml
 from .validation import (
     check_dataset,
@@ -77,6 +78,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     _add_estimate(commands)
     _add_from_hf(commands)
+    new = commands.add_parser(
+        "new",
+        help="a new model entry to fill in, in the right folder",
+        description="Write models/FAMILY/ID.yaml in the data folder: a schema-valid skeleton "
+        "whose every value to fill is marked FILL-IN; validate refuses it until none is left. "
+        "Never overwrites a file.",
+    )
+    new.add_argument("model_id", metavar="ID", help="the model id (lowercase slug)")
+    new.add_argument("--family", required=True, help="the family id (from families.yaml)")
+    new.add_argument("--kind", choices=("dense", "dense-ple", "moe"), default="dense")
+    new.add_argument("--data", type=Path, default=Path("data"), help="the data folder (./data)")
     calibrate = commands.add_parser(
         "calibrate",
         help="fit the speed model to the published measurements",
@@ -238,6 +250,7 @@ def _resolve_entry(
 
 
 MAX_CONFIG_BYTES = 4 * 2**20
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9.-]{0,79}$")
 _REPO = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
@@ -459,6 +472,28 @@ def _from_hf(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _new(args: argparse.Namespace) -> int:
+    root: Path = args.data
+    if not root.is_dir():
+        raise UsageError(f"no data folder at {root}; run from the repository root or give --data")
+    if not _SLUG.match(args.model_id):
+        raise UsageError(f"'{args.model_id}' is not an id: lowercase letters, digits, . and -")
+    families = yaml.safe_load((root / "families.yaml").read_text(encoding="utf-8")) or {}
+    known = [family["id"] for family in families.get("families", [])]
+    if args.family not in known:
+        raise UsageError(
+            f"no family '{args.family}' in {root / 'families.yaml'}"
+            + _closest(args.family, known)
+            + "; add it there first"
+        )
+    target = root / "models" / args.family / f"{args.model_id}.yaml"
+    if target.exists():
+        raise UsageError(f"{target} exists already; edit it instead")
+    _write(target, model_skeleton(args.model_id, args.family, args.kind))
+    print(f"wrote {target}: fill every FILL-IN, then run paramatlas validate {root}")
+    return EXIT_OK
+
+
 def _calibrate(args: argparse.Namespace) -> int:
     root = args.data_dir or bundled_data_dir()
     dataset = _data(root)
@@ -539,6 +574,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "validate": _validate,
         "estimate": _estimate,
         "from-hf": _from_hf,
+        "new": _new,
         "calibrate": _calibrate,
         "export": _export,
         "render": _render,

@@ -210,3 +210,26 @@ def test_from_hf_on_every_real_config_prints_entries_that_validate(tmp_path: Pat
         (data / "models/qwen3" / f"{source['id']}-from-hf.yaml").write_text(result.stdout)
     check = run_cli("validate", "--quiet", data)
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_new_writes_a_schema_valid_skeleton_that_validate_refuses(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "tests/fixtures/minimal", data)
+    result = run_cli("new", "qwen3-4b", "--family", "qwen3", "--kind", "moe", "--data", data)
+    assert result.returncode == 0, result.stderr
+    written = data / "models/qwen3/qwen3-4b.yaml"
+    assert written.is_file()
+    from paramatlas.data.schemas import schema_problems
+    from paramatlas.data.yaml_source import read_yaml
+
+    document, problems = read_yaml(written, str(written))
+    assert document is not None and problems == []
+    assert schema_problems(document, "model") == []  # an editor completes it from the start
+    check = run_cli("validate", data)
+    assert check.returncode == 1
+    assert f"{written}:6:7: 'name' still holds the FILL-IN marker" in check.stderr
+    assert "the address still holds the placeholder OWNER/NAME" in check.stderr
+    again = run_cli("new", "qwen3-4b", "--family", "qwen3", "--data", data)
+    assert again.returncode == 2 and "exists already" in again.stderr
+    unknown = run_cli("new", "x-1b", "--family", "qwen-3", "--data", data)
+    assert unknown.returncode == 2 and "closest: qwen3" in unknown.stderr

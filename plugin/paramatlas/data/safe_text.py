@@ -18,6 +18,9 @@ from .yaml_source import JsonPath
 
 # Keys whose schema type is `prose` (common.schema.json): they may span lines.
 PROSE_KEYS = frozenset({"notes", "note", "description", "definition", "example"})
+# What `paramatlas new` leaves where a contributor must write something.
+UNFINISHED = "FILL-IN"
+PLACEHOLDER_ADDRESS = "OWNER/NAME"
 # Keys holding addresses; checked by the schema's URL pattern instead.
 ADDRESS_KEYS = frozenset({"url"})
 
@@ -89,6 +92,11 @@ def text_issues(path: JsonPath, text: str) -> Iterator[TextIssue]:
     """Every reason `text`, found at `path` in a data file, may not be published as it is."""
     key = next((part for part in reversed(path) if isinstance(part, str)), "")
     if key in ADDRESS_KEYS:
+        if PLACEHOLDER_ADDRESS in text:
+            yield TextIssue(
+                f"the address still holds the placeholder {PLACEHOLDER_ADDRESS}",
+                "give the real page: https://huggingface.co/<owner>/<name> and its config.json",
+            )
         return
     for pattern, issue in _EVERYWHERE:
         if pattern.search(text):
@@ -108,6 +116,11 @@ def text_issues(path: JsonPath, text: str) -> Iterator[TextIssue]:
         yield TextIssue(
             f"'{key}' is a one-line field but the text spans lines",
             "write it on one line; in YAML, '>-' folds lines into one",
+        )
+    if UNFINISHED in text:
+        yield TextIssue(
+            f"'{key}' still holds the {UNFINISHED} marker of a new entry",
+            "replace it with the figure or text from the source, as the comment beside it says",
         )
     yield from _character_issues(text)
 
