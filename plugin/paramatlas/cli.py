@@ -187,6 +187,12 @@ def _add_from_hf(commands: Any) -> None:
         "--repo", help="the Hugging Face repo, OWNER/NAME (default: the config's _name_or_path)"
     )
     command.add_argument("--released", help="release date, YYYY-MM-DD")
+    command.add_argument(
+        "--out",
+        type=Path,
+        help="write the entry to this folder (data/models/<family>/) as <id>.yaml, never "
+        "over an existing file, instead of printing it",
+    )
     command.add_argument("--license", dest="license_name", help="licence (SPDX id or name)")
 
 
@@ -467,8 +473,17 @@ def _from_hf(args: argparse.Namespace) -> int:
     schema_line = (
         "# yaml-language-server: $schema=../../../plugin/paramatlas/schemas/model.schema.json"
     )
-    print(schema_line)
-    print(yaml.safe_dump(entry, sort_keys=False, allow_unicode=True, width=100), end="")
+    text = (
+        schema_line + "\n" + yaml.safe_dump(entry, sort_keys=False, allow_unicode=True, width=100)
+    )
+    if args.out is None:
+        print(text, end="")
+        return EXIT_OK
+    target = args.out / f"{model_id}.yaml"
+    if target.exists():
+        raise UsageError(f"{target} exists already; edit it, or choose another --id")
+    _write(target, text)
+    print(f"wrote {target}: replace the derived counts with the card's where it gives them")
     return EXIT_OK
 
 

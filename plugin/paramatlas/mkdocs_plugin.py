@@ -89,8 +89,11 @@ class ParamatlasPlugin(BasePlugin[ParamatlasConfig]):
                 f"the dataset in {root} has {len(errors)} error(s):\n" + "\n".join(errors)
             )
         if dataset is not self.dataset:
-            for problem in problems:
-                log.info(problem.format())  # warnings: a count the hyperparameters disagree with
+            # Warnings (a published count the hyperparameters disagree with) concern whoever
+            # keeps the data: shown for a site's own data_dir, not for the bundled dataset.
+            if self.config.data_dir:
+                for problem in problems:
+                    log.info(problem.format())
             self.dataset = dataset
         self._abbreviations = abbreviation_block(self.dataset) if self.config.abbreviations else ""
         for asset in ASSETS:

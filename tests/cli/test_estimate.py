@@ -233,3 +233,14 @@ def test_new_writes_a_schema_valid_skeleton_that_validate_refuses(tmp_path: Path
     assert again.returncode == 2 and "exists already" in again.stderr
     unknown = run_cli("new", "x-1b", "--family", "qwen-3", "--data", data)
     assert unknown.returncode == 2 and "closest: qwen3" in unknown.stderr
+
+
+def test_from_hf_writes_the_entry_into_a_folder_once(tmp_path: Path) -> None:
+    config = ROOT / "tests/estimate/configs/qwen3-8b.json"
+    args = ("from-hf", config, "--repo", "Qwen/Qwen3-8B", "--released", "2025-04-29")
+    first = run_cli(*args, "--license", "Apache-2.0", "--out", tmp_path)
+    assert first.returncode == 0, first.stderr
+    entry = yaml.safe_load((tmp_path / "qwen3-8b.yaml").read_text())
+    assert entry["id"] == "qwen3-8b" and entry["parameters"]["total"]["status"] == "derived"
+    again = run_cli(*args, "--license", "Apache-2.0", "--out", tmp_path)
+    assert again.returncode == 2 and "exists already" in again.stderr
