@@ -7,10 +7,14 @@ wrongly. Errors never show a traceback; they say what is wrong and what to do.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import re
+import subprocess
 import sys
+import tarfile
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -32,6 +36,10 @@ from .render.api import export as export_dataset
 from .render.assets import asset_files
 from .render.guidance import Guide
 from .render.pages import Site, SiteOptions
+from .render.review import as_json as review_json
+from .render.review import as_markdown as review_markdown
+from .render.review import as_text as review_text
+from .render.review import review
 from .render.skeleton import model_skeleton
 from .render.speed_model import speed_model_yaml
 from .validation import (
@@ -89,6 +97,18 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--family", required=True, help="the family id (from families.yaml)")
     new.add_argument("--kind", choices=("dense", "dense-ple", "moe"), default="dense")
     new.add_argument("--data", type=Path, default=Path("data"), help="the data folder (./data)")
+    diff = commands.add_parser(
+        "diff",
+        help="what a change to the data does: entries, values and consequences",
+        description="Compare two data folders (BASE HEAD), or a git ref's data folder with the "
+        "working one (--git REF [DATA_DIR]): entries added, removed and renamed, each changed "
+        "value old -> new, and the consequences for derived counts, memory and guidance.",
+    )
+    diff.add_argument("folders", nargs="*", type=Path, metavar="FOLDER")
+    diff.add_argument("--git", metavar="REF", help="compare with the data folder at this git ref")
+    output = diff.add_mutually_exclusive_group()
+    output.add_argument("--markdown", action="store_true", help="Markdown, for a PR comment")
+    output.add_argument("--json", action="store_true", help="one JSON object")
     calibrate = commands.add_parser(
         "calibrate",
         help="fit the speed model to the published measurements",
@@ -509,6 +529,52 @@ def _new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _diff(args: argparse.Namespace) -> int:
+    if args.git:
+        if len(args.folders) > 1:
+            raise UsageError("with --git REF, give at most one data folder (default: data)")
+        head_dir = args.folders[0] if args.folders else Path("data")
+        with tempfile.TemporaryDirectory() as scratch:
+            base_dir = _data_at_ref(args.git, head_dir, Path(scratch))
+            result = review(_data(base_dir), _data(head_dir))
+    else:
+        if len(args.folders) != 2:
+            raise UsageError("give two data folders, BASE and HEAD, or --git REF")
+        result = review(_data(args.folders[0]), _data(args.folders[1]))
+    if args.json:
+        print(json.dumps(review_json(result), indent=1, ensure_ascii=False))
+    else:
+        print(review_markdown(result) if args.markdown else review_text(result))
+    return EXIT_OK
+
+
+def _data_at_ref(ref: str, data_dir: Path, scratch: Path) -> Path:
+    """The data folder as it was at git `ref`, extracted under `scratch`."""
+
+    def git(*arguments: str, cwd: Path) -> bytes:
+        try:
+            return subprocess.run(
+                ["git", *arguments], cwd=cwd, capture_output=True, check=True
+            ).stdout
+        except FileNotFoundError:
+            raise UsageError("--git needs git on the PATH") from None
+        except subprocess.CalledProcessError as error:
+            message = error.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise UsageError(
+                f"git {arguments[0]}: {message[-1] if message else 'failed'}"
+            ) from None
+
+    folder = data_dir.resolve()
+    if not folder.is_dir():
+        raise UsageError(f"no data folder at {data_dir}")
+    top = Path(git("rev-parse", "--show-toplevel", cwd=folder).decode().strip())
+    relative = folder.relative_to(top).as_posix()
+    archive = git("archive", "--format=tar", ref, relative, cwd=top)
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(scratch, filter="data")
+    return scratch / relative
+
+
 def _calibrate(args: argparse.Namespace) -> int:
     root = args.data_dir or bundled_data_dir()
     dataset = _data(root)
@@ -591,6 +657,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "from-hf": _from_hf,
         "new": _new,
         "calibrate": _calibrate,
+        "diff": _diff,
         "export": _export,
         "render": _render,
     }

@@ -244,3 +244,50 @@ def test_from_hf_writes_the_entry_into_a_folder_once(tmp_path: Path) -> None:
     assert entry["id"] == "qwen3-8b" and entry["parameters"]["total"]["status"] == "derived"
     again = run_cli(*args, "--license", "Apache-2.0", "--out", tmp_path)
     assert again.returncode == 2 and "exists already" in again.stderr
+
+
+def test_diff_shows_changed_values_and_their_consequences(tmp_path: Path) -> None:
+    base = tmp_path / "base"
+    shutil.copytree(ROOT / "tests/fixtures/minimal", base)
+    head = tmp_path / "head"
+    shutil.copytree(base, head)
+    gpu = head / "hardware/nvidia/rtx-4090.yaml"
+    gpu.write_text(gpu.read_text().replace("size_gib: 24", "size_gib: 48"))
+    shutil.copy(
+        head / "models/llama-3/llama-3.1-8b.yaml", head / "models/llama-3/llama-3.1-8b-copy.yaml"
+    )
+    copy = head / "models/llama-3/llama-3.1-8b-copy.yaml"
+    copy.write_text(copy.read_text().replace("id: llama-3.1-8b", "id: llama-3.1-8b-copy"))
+    text = run_cli("diff", base, head)
+    assert text.returncode == 0, text.stderr
+    assert "~ hardware/rtx-4090" in text.stdout
+    assert "    memory_gib: 24 → 48" in text.stdout
+    # 48 GiB hold Q8_0 (8.5 bits, 32 GB) but not BF16 (61 GB) of Qwen3-30B-A3B
+    assert "=> qwen3-30b-a3b: fits at Q4_K_M → now fits at Q8_0" in text.stdout
+    assert "+ models/llama-3.1-8b-copy" in text.stdout
+    markdown = run_cli("diff", base, head, "--markdown").stdout
+    assert "| `memory_gib` | 24 | 48 |" in markdown
+    data = json.loads(run_cli("diff", base, head, "--json").stdout)
+    assert data["added"]["models"] == ["llama-3.1-8b-copy"]
+    same = run_cli("diff", base, base)
+    assert same.stdout.strip() == "No change to the data."
+
+
+def test_diff_against_a_git_ref(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    shutil.copytree(ROOT / "tests/fixtures/minimal", repo / "data")
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
+
+    git("init", "-q")
+    git("-c", "user.name=t", "-c", "user.email=t@t", "add", ".")
+    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "base")
+    gpu = repo / "data/hardware/nvidia/rtx-4090.yaml"
+    gpu.write_text(gpu.read_text().replace("bandwidth_gb_s: 1008", "bandwidth_gb_s: 1100"))
+    result = run_cli("diff", "--git", "HEAD", repo / "data")
+    assert result.returncode == 0, result.stderr
+    assert "memory.bandwidth_gb_s" not in result.stdout  # flattened as the API names it
+    assert "bandwidth_gb_s: 1008 → 1100" in result.stdout
+    missing = run_cli("diff", "--git", "no-such-ref", repo / "data")
+    assert missing.returncode == 2 and "git archive" in missing.stderr
