@@ -65,6 +65,14 @@ def site_for(root: Path) -> Site:
     return _SITES[id(dataset)]
 
 
+def _page_path(page: Any) -> str | None:
+    """The page's source path: MkDocs gives `page.file.src_uri`; Zensical's page has no `file`."""
+    source = getattr(getattr(page, "file", None), "src_uri", None)
+    if source is None:
+        source = getattr(page, "src_uri", None) or getattr(page, "src_path", None)
+    return str(source) if source else None
+
+
 def _linker(env: Any, conf: Any) -> snippets.Linker:
     """Links to generated pages, relative to the page being rendered, when the plugin makes them."""
     plugins = _conf_get(conf, "plugins", {})
@@ -72,7 +80,7 @@ def _linker(env: Any, conf: Any) -> snippets.Linker:
     has_pages = hasattr(plugins, "get") and plugins.get("paramatlas") is not None
     if not has_pages or page is None:
         return lambda target: None
-    here = posixpath.dirname(page.file.src_uri)
+    here = posixpath.dirname(_page_path(page) or "")
     return lambda target: posixpath.relpath(target, here or ".")
 
 
@@ -105,7 +113,8 @@ def define_env(env: Any) -> None:
         @functools.wraps(function)
         def macro(*args: Any, **kwargs: Any) -> str:
             page = getattr(env, "page", None)
-            where = f"page {page.file.src_uri}" if page is not None else "a page"
+            path = _page_path(page)
+            where = f"page {path}" if path else "a page"
             linker = _linker(env, env.conf)
             try:
                 signature.bind(site, linker, *args, **kwargs)

@@ -40,6 +40,7 @@ from .render.pages import INDEX_PAGES, Site, SiteOptions
 from .validation import check_dataset_cached
 
 log = get_plugin_logger(__name__)
+REQUIRED_EXTENSIONS = ("abbr", "admonition", "md_in_html", "tables")
 
 
 class ParamatlasConfig(Config):
@@ -96,6 +97,11 @@ class ParamatlasPlugin(BasePlugin[ParamatlasConfig]):
                     log.info(problem.format())
             self.dataset = dataset
         self._abbreviations = abbreviation_block(self.dataset) if self.config.abbreviations else ""
+        # The generated pages use these; a site that did not enable them would show raw
+        # `*[MoE]: …` lines and `!!! note` blocks.
+        for extension in REQUIRED_EXTENSIONS:
+            if extension not in config.markdown_extensions:
+                config.markdown_extensions.append(extension)
         for asset in ASSETS:
             target = config.extra_css if asset.endswith(".css") else config.extra_javascript
             path = f"{ASSET_DIR}/{asset}"
