@@ -164,3 +164,28 @@ def test_abbreviations_option_turns_every_tooltip_off(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     for url in ("models/qwen3-30b-a3b", "hardware/rtx-4090"):
         assert page(site, url).find("abbr") is None, url
+
+
+def test_own_dataset_adds_two_models_and_overrides_one(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURES / "minimal", data)
+    llama = data / "models/llama-3/llama-3.1-8b.yaml"
+    for new_id, name in (("my-model-a", "My Model A 8B"), ("my-model-b", "My Model B 8B")):
+        text = llama.read_text().replace("id: llama-3.1-8b", f"id: {new_id}")
+        (data / f"models/llama-3/{new_id}.yaml").write_text(
+            text.replace("name: Llama 3.1 8B", f"name: {name}")
+        )
+    replace_once(
+        data / "models/qwen3/qwen3-30b-a3b.yaml",
+        "name: Qwen3-30B-A3B",
+        "name: Qwen3-30B-A3B (ours)",
+    )
+    config = {"site_name": "Ours", "plugins": [{"paramatlas": {"data_dir": "data"}}]}
+    site = write_site(tmp_path, config, {"index.md": "# Ours\n"})
+    result = build_site(site)
+    assert result.returncode == 0, result.stderr
+    for model_id in ("my-model-a", "my-model-b"):
+        assert (site / f"site/models/{model_id}/index.html").is_file()
+    names = [row[0] for row in table_rows(page(site, "models").find("table"))[1:]]
+    assert "Qwen3-30B-A3B (ours)" in names and "My Model A 8B" in names
+    assert len(names) == 5
