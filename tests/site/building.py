@@ -15,20 +15,25 @@ from bs4 import BeautifulSoup
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def build_site(site_dir: Path, strict: bool = True) -> subprocess.CompletedProcess[str]:
-    """Run `mkdocs build` in `site_dir` as a subprocess; output goes to site_dir/site."""
-    command = [sys.executable, "-m", "mkdocs", "build", "-d", str(site_dir / "site")]
-    if strict:
-        command.append("--strict")
+def run_tool(command: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run a site generator (or the CLI) in `cwd` as a subprocess, capturing its output."""
     return subprocess.run(
         command,
-        cwd=site_dir,
+        cwd=cwd,
         capture_output=True,
         text=True,
         timeout=600,
         check=False,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
     )
+
+
+def build_site(site_dir: Path, strict: bool = True) -> subprocess.CompletedProcess[str]:
+    """Run `mkdocs build` in `site_dir` as a subprocess; output goes to site_dir/site."""
+    command = [sys.executable, "-m", "mkdocs", "build", "-d", str(site_dir / "site")]
+    if strict:
+        command.append("--strict")
+    return run_tool(command, site_dir)
 
 
 def copy_project_site(target: Path, data: Path | None = None) -> Path:

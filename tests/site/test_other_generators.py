@@ -5,31 +5,17 @@ for Markdown left raw (abbreviation definitions, admonitions) that a bare site w
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.site.building import page
+from tests.site.building import page, run_tool
 
 BIN = Path(sys.executable).parent
 RAW_MARKDOWN = re.compile(r"^\s*(\*\[[A-Za-z]|!!! )", re.MULTILINE)
-
-
-def _run(command: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        command,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
 
 
 def _raw_markdown(site: Path) -> list[str]:
@@ -48,7 +34,7 @@ def test_properdocs_builds_the_whole_site_with_the_plugin(tmp_path: Path) -> Non
     (tmp_path / "properdocs.yml").write_text(
         "site_name: Elsewhere\ntheme:\n  name: mkdocs\nplugins:\n  - paramatlas\n"
     )
-    result = _run([str(BIN / "properdocs"), "build", "--strict"], tmp_path)
+    result = run_tool([str(BIN / "properdocs"), "build", "--strict"], tmp_path)
     assert result.returncode == 0, result.stderr[-2000:]
     site = tmp_path / "site"
     html = page(tmp_path, "models/qwen3-30b-a3b")
@@ -62,7 +48,7 @@ def test_zensical_builds_rendered_pages_and_runs_the_macros(tmp_path: Path) -> N
     zensical = BIN / "zensical"
     if not zensical.exists():
         pytest.skip("zensical is not installed in this environment")
-    rendered = _run(
+    rendered = run_tool(
         [sys.executable, "-m", "paramatlas", "render", "--out", str(tmp_path / "docs")], tmp_path
     )
     assert rendered.returncode == 0, rendered.stderr
@@ -75,7 +61,7 @@ def test_zensical_builds_rendered_pages_and_runs_the_macros(tmp_path: Path) -> N
         "markdown_extensions:\n  - abbr\n  - admonition\n  - tables\n  - md_in_html\n"
     )
     shutil.rmtree(tmp_path / ".cache", ignore_errors=True)
-    result = _run([str(zensical), "build"], tmp_path)
+    result = run_tool([str(zensical), "build"], tmp_path)
     assert result.returncode == 0, result.stderr[-2000:]
     site = tmp_path / "site"
     home = (site / "index.html").read_text(encoding="utf-8")
