@@ -114,7 +114,19 @@
     apply();
   }
 
+  // A table wider than the page scrolls inside its wrapper: keyboard users must reach it too.
+  function focusableScrollers() {
+    document.querySelectorAll(".md-typeset__scrollwrap, .pa-runner-wrap, .pa-compare-table").forEach(function (wrap) {
+      if (wrap.hasAttribute("tabindex")) return;
+      wrap.setAttribute("tabindex", "0");
+      wrap.setAttribute("role", "region");
+      var caption = wrap.querySelector("caption, th");
+      wrap.setAttribute("aria-label", "Table" + (caption ? ": " + caption.textContent.trim() : ""));
+    });
+  }
+
   function enhance() {
+    focusableScrollers();
     document.querySelectorAll(".pa-table-tools").forEach(function (marker) {
       var next = marker.nextElementSibling;
       var table = next && (next.tagName === "TABLE" ? next : next.querySelector("table"));

@@ -47,10 +47,23 @@ class Segment:
     text: str
 
 
-def _svg(height: int, title: str, description: str, body: list[str], chart_id: str) -> Markup:
-    """The chart's SVG; every text in it is escaped here, so it is safe to embed as it is."""
+def _svg(
+    height: int,
+    title: str,
+    description: str,
+    body: list[str],
+    chart_id: str,
+    *,
+    links: bool = False,
+) -> Markup:
+    """The chart's SVG; every text in it is escaped here, so it is safe to embed as it is.
+
+    A chart whose points are links is a group (its links stay reachable by keyboard); an `img`
+    may not contain focusable parts.
+    """
+    role = "group" if links else "img"
     return Markup(
-        f'<svg class="pa-chart" viewBox="0 0 {WIDTH} {height}" role="img" '
+        f'<svg class="pa-chart" viewBox="0 0 {WIDTH} {height}" role="{role}" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc" xmlns="http://www.w3.org/2000/svg">'
         f'<title id="{chart_id}-title">{plain(title)}</title>'
         f'<desc id="{chart_id}-desc">{plain(description)}</desc>' + "".join(body) + "</svg>"
@@ -102,7 +115,14 @@ def total_vs_active(points: Sequence[Point], chart_id: str = "total-vs-active") 
         f"{len(points)} models. Dense models lie on the diagonal; mixture-of-experts models lie "
         "below it, by the factor between their total and active parameters."
     )
-    return _svg(height, "Total against active parameters", description, body, chart_id)
+    return _svg(
+        height,
+        "Total against active parameters",
+        description,
+        body,
+        chart_id,
+        links=any(point.href for point in points),
+    )
 
 
 BACKEND_KINDS = ("cuda", "metal", "vulkan", "rocm", "sycl", "cpu")
