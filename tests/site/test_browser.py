@@ -80,3 +80,25 @@ def test_phone_width_has_no_horizontal_page_scroll(browser: Browser, served: str
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 391, path
     context.close()
+
+
+@pytest.mark.parametrize(("width", "stacked"), [(390, True), (1280, False)])
+def test_guidance_rows_stack_as_cards_on_a_phone(
+    browser: Browser, served: str, width: int, stacked: bool
+) -> None:
+    """On a phone each device row becomes a card whose values carry their column's name, so
+    the format and the speed are readable without scrolling the table sideways."""
+    context = browser.new_context(viewport={"width": width, "height": 844})
+    page = context.new_page()
+    page.goto(f"{served}/hardware/rtx-4090/")
+    table = page.locator("table.pa-stack").first
+    header_shown = table.locator("thead").evaluate("el => el.getBoundingClientRect().height > 1")
+    overflow = table.evaluate("el => el.scrollWidth - el.clientWidth")
+    label = table.locator("td[data-label]").first.evaluate(
+        "el => getComputedStyle(el, '::before').content"
+    )
+    context.close()
+    assert header_shown is not stacked
+    assert (label == '"Architecture"') is stacked
+    if stacked:
+        assert overflow <= 1

@@ -60,15 +60,23 @@ def linked_table(
         f"<th{_RIGHT if column.get('right') else ''}>{plain(column['title'])}</th>"
         for column in columns
     )
-    cells = [(column["key"], _RIGHT if column.get("right") else "") for column in columns[1:]]
+    # data-label names each cell's column: on a phone the rows stack as cards (paramatlas.css).
+    cells = [
+        (
+            column["key"],
+            (_RIGHT if column.get("right") else "") + f' data-label="{plain(column["title"])}"',
+        )
+        for column in columns[1:]
+    ]
     body = "\n".join(
         f'<tr><td><a href="{plain(row["href"])}">{mark(_finalize(row["name"]))}</a></td>'
-        + "".join(f"<td{style}>{mark(_finalize(row[key]))}</td>" for key, style in cells)
+        + "".join(f"<td{attributes}>{mark(_finalize(row[key]))}</td>" for key, attributes in cells)
         + "</tr>"
         for row in rows
     )
     return Markup(
-        f"<table>\n<thead>\n<tr>{head}</tr>\n</thead>\n<tbody>\n{body}\n</tbody>\n</table>"
+        f'<table class="pa-stack">\n<thead>\n<tr>{head}</tr>\n</thead>\n<tbody>\n{body}\n'
+        "</tbody>\n</table>"
     )
 
 
