@@ -66,7 +66,12 @@ def test_charts_follow_the_colour_scheme(browser: Browser, served: str, scheme: 
     page.goto(f"{served}/models/")
     fill = page.eval_on_selector(".pa-chart .pa-tick", "el => getComputedStyle(el).fill")
     background = page.eval_on_selector("body", "el => getComputedStyle(el).backgroundColor")
+    kinds = {
+        kind: page.eval_on_selector(f".pa-chart .pa-{kind}", "el => getComputedStyle(el).fill")
+        for kind in ("dense", "ple", "moe")
+    }
     context.close()
+    assert len(set(kinds.values())) == 3, kinds
     assert fill != background
     dark_text = fill in ("rgba(0, 0, 0, 0.87)", "rgb(0, 0, 0)")
     assert dark_text == (scheme == "light")

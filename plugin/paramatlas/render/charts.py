@@ -100,6 +100,8 @@ def total_vs_active(points: Sequence[Point], chart_id: str = "total-vs-active") 
         f'<text class="pa-note" x="{x_axis(high) - 4:.1f}" y="{y_axis(high) + 14:.1f}" '
         'text-anchor="end">dense: active = total</text>'
     )
+    placed = [(point, x_axis(point.x), y_axis(point.y)) for point in points]
+    body.extend(_point_labels(placed, height))
     for point in points:
         circle = (
             f'<circle class="pa-point pa-{plain(point.kind)}" cx="{x_axis(point.x):.1f}" '
@@ -156,6 +158,41 @@ def estimate_vs_measured(points: Sequence[Point], chart_id: str) -> Markup:
         "its device. Points on the diagonal are exact; above it the estimate is too high."
     )
     return _svg(height, "Estimated against measured decode speed", description, body, chart_id)
+
+
+LABEL_CHAR_WIDTH = 6.0
+LABEL_HEIGHT = 12.0
+Box = tuple[float, float, float, float]
+
+
+def _point_labels(placed: Sequence[tuple[Point, float, float]], height: int) -> list[str]:
+    """Name as many points as fit without a name covering another name or a point, largest first.
+
+    Each name goes to the right of its point, or to the left when the right is taken or off the
+    plot; a point whose name fits nowhere keeps only its tooltip and the table below the chart.
+    """
+    taken: list[Box] = [(MARGIN_LEFT, MARGIN_TOP, WIDTH - MARGIN_RIGHT, MARGIN_TOP + 22)]  # legend
+    taken += [(x - 5, y - 5, x + 5, y + 5) for _, x, y in placed]
+    labels = []
+    for point, x, y in sorted(placed, key=lambda item: -item[0].x):
+        width = LABEL_CHAR_WIDTH * len(point.label)
+        for left, anchor in ((x + 7, "start"), (x - 7 - width, "end")):
+            box = (left, y - LABEL_HEIGHT / 2, left + width, y + LABEL_HEIGHT / 2)
+            inside = box[0] >= MARGIN_LEFT and box[2] <= WIDTH - MARGIN_RIGHT
+            inside = inside and box[1] >= MARGIN_TOP and box[3] <= height - MARGIN_BOTTOM
+            if inside and not any(_overlap(box, other) for other in taken):
+                taken.append(box)
+                text_x = box[0] if anchor == "start" else box[2]
+                labels.append(
+                    f'<text class="pa-point-label" x="{text_x:.1f}" y="{y + 4:.1f}" '
+                    f'text-anchor="{anchor}" aria-hidden="true">{plain(point.label)}</text>'
+                )
+                break
+    return labels
+
+
+def _overlap(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def _log_grid(
