@@ -135,3 +135,4 @@ def define_env(env: Any) -> None:
     register(snippets.glossary_term, "glossary_term")
     register(snippets.explain_name_snippet, "explain_name")
     register(snippets.param_count, "param_count")
+    register(snippets.parameter_picture, "parameter_picture")

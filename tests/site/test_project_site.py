@@ -172,6 +172,21 @@ def test_charts_are_inline_svg_with_text_alternatives(site: Path) -> None:
     assert titles == ["Parameters of Gemma 4 E2B", "Memory of Gemma 4 E2B against context length"]
 
 
+def test_guide_and_glossary_picture_ple_and_moe_from_the_data(site: Path) -> None:
+    pictures = {
+        "guide": [
+            "Why Gemma 4 E2B stores more than it computes",
+            "How Gemma 4 26B-A4B routes a token",
+        ],
+        "glossary/per-layer-embeddings": ["Why Gemma 4 E2B stores more than it computes"],
+        "glossary/mixture-of-experts": ["How Gemma 4 26B-A4B routes a token"],
+    }
+    for path, expected in pictures.items():
+        svgs = page(site, path).find_all("svg", class_="pa-chart")
+        assert [svg.find("title").get_text() for svg in svgs] == expected, path
+        assert all(svg.find("desc").get_text() for svg in svgs)
+
+
 def test_model_page_links_to_its_data_file_and_json(site: Path) -> None:
     html = page(site, "models/gemma-4-e2b")
     edit = html.find("a", string="Edit this model's data file")

@@ -47,7 +47,7 @@ class Segment:
     text: str
 
 
-def _svg(
+def svg_figure(
     height: int,
     title: str,
     description: str,
@@ -117,7 +117,7 @@ def total_vs_active(points: Sequence[Point], chart_id: str = "total-vs-active") 
         f"{len(points)} models. Dense models lie on the diagonal; mixture-of-experts models lie "
         "below it, by the factor between their total and active parameters."
     )
-    return _svg(
+    return svg_figure(
         height,
         "Total against active parameters",
         description,
@@ -157,7 +157,9 @@ def estimate_vs_measured(points: Sequence[Point], chart_id: str) -> Markup:
         f"{len(points)} published decode results, each estimated by a speed model fitted without "
         "its device. Points on the diagonal are exact; above it the estimate is too high."
     )
-    return _svg(height, "Estimated against measured decode speed", description, body, chart_id)
+    return svg_figure(
+        height, "Estimated against measured decode speed", description, body, chart_id
+    )
 
 
 LABEL_CHAR_WIDTH = 6.0
@@ -263,7 +265,7 @@ def composition(segments: Sequence[Segment], title: str, chart_id: str) -> Marku
         )
         x += width
     description = "; ".join(f"{s.label}: {s.text}" for s in segments)
-    return _svg(height, title, description, body, chart_id)
+    return svg_figure(height, title, description, body, chart_id)
 
 
 def memory_curves(
@@ -328,7 +330,7 @@ def memory_curves(
         + ", ".join(f"{numbers.gib(y)} GiB at {numbers.context(int(x))}" for x, y in s.points)
         for s in series
     )
-    return _svg(height, title, description, body, chart_id)
+    return svg_figure(height, title, description, body, chart_id)
 
 
 def _nice_step(top: float) -> float:

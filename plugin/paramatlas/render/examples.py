@@ -10,6 +10,7 @@ from ..data.records import GlossaryTerm, Hardware, Model
 from ..estimate.memory import cache_layout
 from . import numbers
 from .describe import explain_name
+from .diagrams import moe_routing, ple_lookup
 from .guidance import Guide
 from .inert import plain
 from .templating import link
@@ -24,7 +25,13 @@ def worked_example(guide: Guide, term: GlossaryTerm) -> dict[str, Markup] | None
         return None
     model = guide.dataset.model(term.example_model)
     example = _EXAMPLES[term.example](guide, model)
-    return {"title": plain(example["title"]), "body": Markup(example["body"])}
+    draw = _PICTURES.get(term.example)
+    picture = draw(model, f"{term.id}-picture") if draw else None
+    return {
+        "title": plain(example["title"]),
+        "body": Markup(example["body"]),
+        "picture": picture or Markup(""),
+    }
 
 
 def _link(model: Model) -> str:
@@ -229,4 +236,9 @@ _EXAMPLES: dict[str, Callable[[Guide, Model], Example]] = {
     "prefill": _prefill,
     "offload": _offload,
     "name-decoding": _name_decoding,
+}
+
+_PICTURES: dict[str, Callable[[Model, str], Markup | None]] = {
+    "ple-split": ple_lookup,
+    "expert-split": moe_routing,
 }

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..data.records import Hardware, Model, Quantization
 from ..data.suggest import closest
-from . import numbers
+from . import diagrams, numbers
 from .describe import architecture_phrase, explain_name
 from .guidance import GUIDANCE_CONTEXT, MEMORY_TABLE_CONTEXTS, decode_text
 from .inert import cell
@@ -302,3 +302,15 @@ def param_count(site: Site, link: Linker, model: str, count: str = "total") -> s
     _lookup("count", count, ["total", "effective", "active", "ple"])
     value = getattr(record.parameters, count)
     return numbers.count(value) if value is not None else "—"
+
+
+def parameter_picture(site: Site, link: Linker, model: str) -> str:
+    """The experts of a mixture-of-experts model, or the tables of a per-layer-embedding one."""
+    record = _model(site, model)
+    picture = diagrams.parameter_picture(record, f"picture-{record.id}")
+    if picture is None:
+        raise BadArgument(
+            f"{model} is dense: every weight works for every token, so there is no split to "
+            "draw; name a model with experts or per-layer embeddings"
+        )
+    return f'<div class="pa-figure">{picture}</div>'
