@@ -29,6 +29,14 @@ PAGES = (
     "methodology/",
     "what-can-i-run/?device=rtx-4090",
     "compare/?models=qwen3-30b-a3b,gpt-oss-20b&device=rtx-4090",
+    "hardware/",
+    "families/gemma-4/",
+    "glossary/",
+    "glossary/mixture-of-experts/",
+    "plugin/",
+    "contributing/",
+    "reference/schema/",
+    "about/",
 )
 VIEWS = [(scheme, width) for scheme in ("light", "dark") for width in (1280, 390)]
 RUN = """async () => {
