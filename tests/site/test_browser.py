@@ -107,3 +107,26 @@ def test_guidance_rows_stack_as_cards_on_a_phone(
     assert (label == '"Architecture"') is stacked
     if stacked:
         assert overflow <= 1
+
+
+def test_models_index_keeps_the_three_counts_on_screen_on_a_phone(
+    browser: Browser, served: str
+) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(f"{served}/models/")
+    page.wait_for_selector(".pa-tools")
+    shown = page.eval_on_selector_all(
+        ".pa-table-tools + * table thead th",
+        "cells => cells.filter(c => c.getBoundingClientRect().width > 0 &&"
+        " c.getBoundingClientRect().right <= window.innerWidth)"
+        ".map(c => c.textContent.trim())",
+    )
+    context.close()
+    assert [name for name in shown if name[:1] in "TEA"] == [
+        "Architecture",
+        "Total",
+        "E (Effective)",
+        "A (Active)",
+    ]
+    assert shown[0] == "Model"
