@@ -63,3 +63,9 @@ def test_a_dense_model_has_no_picture_and_the_macro_says_why() -> None:
     site = Site(load_dataset())
     with pytest.raises(BadArgument, match="gemma-4-31b is dense"):
         parameter_picture(site, lambda path: path, "gemma-4-31b")
+
+
+def test_moe_picture_counts_only_the_layers_that_route() -> None:
+    model = load_dataset().model("deepseek-v3")  # 61 layers, the first 3 dense
+    svg = str(diagrams.moe_routing(model, "moe"))
+    assert "One token through one of 58 MoE layers" in svg

@@ -473,31 +473,31 @@ class Prediction:
 
     @property
     def decode_error(self) -> float | None:
-        measured = self.observation.measurement.tg128
-        if self.decode is None or measured is None:
-            return None
-        return (self.decode - measured) / measured
+        return _relative_error(self.decode, self.observation.measurement.tg128)
 
     @property
     def decode_in_range(self) -> bool | None:
-        measured = self.observation.measurement.tg128
-        if self.decode_range is None or measured is None:
-            return None
-        return self.decode_range[0] <= measured <= self.decode_range[1]
+        return _inside(self.decode_range, self.observation.measurement.tg128)
 
     @property
     def prefill_error(self) -> float | None:
-        measured = self.observation.measurement.pp512
-        if self.prefill is None or measured is None:
-            return None
-        return (self.prefill - measured) / measured
+        return _relative_error(self.prefill, self.observation.measurement.pp512)
 
     @property
     def prefill_in_range(self) -> bool | None:
-        measured = self.observation.measurement.pp512
-        if self.prefill_range is None or measured is None:
-            return None
-        return self.prefill_range[0] <= measured <= self.prefill_range[1]
+        return _inside(self.prefill_range, self.observation.measurement.pp512)
+
+
+def _relative_error(estimate: float | None, measured: float | None) -> float | None:
+    if estimate is None or measured is None:
+        return None
+    return (estimate - measured) / measured
+
+
+def _inside(bounds: tuple[float, float] | None, measured: float | None) -> bool | None:
+    if bounds is None or measured is None:
+        return None
+    return bounds[0] <= measured <= bounds[1]
 
 
 HoldOut = Literal["device", "source"]

@@ -12,6 +12,7 @@ import math
 from markupsafe import Markup
 
 from ..data.records import Experts, Model
+from ..estimate.parameters import moe_layer_count
 from . import numbers
 from .charts import WIDTH, svg_figure
 from .inert import plain
@@ -116,7 +117,10 @@ def moe_routing(model: Model, chart_id: str) -> Markup | None:
     chosen = _chosen(experts)
     body = [
         _text(
-            20, 24, f"One token through one of {model.architecture.layers} layers", css="pa-label"
+            20,
+            24,
+            f"One token through one of {moe_layer_count(model.architecture)} MoE layers",
+            css="pa-label",
         ),
         _text(20, middle - 4, "token"),
         f'<line class="pa-arrow" x1="62" y1="{middle - 8:.1f}" x2="96" y2="{middle - 8:.1f}"/>',
@@ -149,24 +153,12 @@ def moe_routing(model: Model, chart_id: str) -> Markup | None:
         y = legend_y + row * 18
         body.append(f'<rect class="pa-block {kind}" x="20" y="{y - 10}" width="12" height="12"/>')
         body.append(_text(40, y, words))
-    body.append(
-        _text(
-            WIDTH - 20,
-            legend_y,
-            f"memory: {numbers.count(counts.total)}",
-            css="pa-label",
-            anchor="end",
-        )
+    totals = (
+        f"memory: {numbers.count(counts.total)}",
+        f"read per token: {numbers.count(counts.active)}",
     )
-    body.append(
-        _text(
-            WIDTH - 20,
-            legend_y + 18,
-            f"read per token: {numbers.count(counts.active)}",
-            css="pa-label",
-            anchor="end",
-        )
-    )
+    for row, words in enumerate(totals):
+        body.append(_text(WIDTH - 20, legend_y + row * 18, words, css="pa-label", anchor="end"))
     shared = f" plus {experts.shared} shared" if experts.shared else ""
     description = (
         f"In each mixture-of-experts layer of {model.name} a router sends the token to "
