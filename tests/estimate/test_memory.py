@@ -9,7 +9,13 @@ import pytest
 from paramatlas import load_dataset
 from paramatlas.data.records import Dataset, Quantization
 from paramatlas.estimate.memory import kv_cache_bytes, overhead_bytes, weight_bytes
-from tests.estimate.tiny import TINY_MLA, TINY_MOE, tiny_architecture, tiny_model
+from tests.estimate.tiny import (
+    TINY_COMPRESSED,
+    TINY_MLA,
+    TINY_MOE,
+    tiny_architecture,
+    tiny_model,
+)
 
 
 @pytest.fixture(scope="module")
@@ -80,6 +86,25 @@ def test_kv_cache_of_latent_attention_is_the_latent(quants: dict[str, Quantizati
     mla = TINY_MLA
     arch = tiny_architecture(attention=mla)
     assert kv_cache_bytes(arch, 1000, quants["F16"]) == (4 + 2) * 2 * 1000 * 2
+
+
+def test_compressed_layers_add_one_entry_per_ratio_tokens(quants: dict[str, Quantization]) -> None:
+    arch = tiny_architecture(attention=TINY_COMPRESSED)
+    # both layers keep an 8-token window of one 16-wide K=V head: 2*8*16 = 256;
+    # ratio 4: 100 // 4 = 25 entries of 16 plus a 4-wide indexer key = 500;
+    # ratio 16: 100 // 16 = 6 entries of 16 = 96
+    assert kv_cache_bytes(arch, 100, quants["F16"]) == (256 + 500 + 96) * 2
+
+
+def test_deepseek_v4_flash_cache_at_a_million_tokens(
+    dataset: Dataset, quants: dict[str, Quantization]
+) -> None:
+    arch = dataset.model("deepseek-v4-flash").architecture
+    context = 2**20
+    window = 43 * 128 * 512
+    csa = 21 * (context // 4) * (512 + 128)
+    hca = 20 * (context // 128) * 512
+    assert kv_cache_bytes(arch, context, quants["F16"]) == (window + csa + hca) * 2
 
 
 def test_linear_attention_layers_hold_a_fixed_state(quants: dict[str, Quantization]) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from paramatlas.estimate.parameters import active_variants, count_parameters, pattern_split
-from tests.estimate.tiny import TINY_MLA, TINY_MOE, tiny_architecture
+from tests.estimate.tiny import TINY_COMPRESSED, TINY_MLA, TINY_MOE, tiny_architecture
 
 
 def test_dense_gqa_model_by_hand() -> None:
@@ -61,6 +61,29 @@ def test_latent_attention_by_hand() -> None:
     counts = count_parameters(tiny_architecture(attention=mla))
     # Q: 64*8 + 8 (norm) + 8*2*(6+2); KV down: 64*(4+2) + 4; KV up: 4*2*(6+5); O: 2*5*64
     assert counts.attention == 2 * (648 + 388 + 88 + 640)
+
+
+def test_low_rank_query_grouped_output_compressors_and_indexer_by_hand() -> None:
+    counts = count_parameters(tiny_architecture(attention=TINY_COMPRESSED))
+    # per layer: Q 64*8 + 8 (norm) + 8*4*16 = 1032; one K=V projection 64*16 = 1024;
+    # grouped output: 4*16*4 to the two group ranks, then 2*4*64 back = 768
+    per_layer = 1032 + 1024 + 768
+    # compressors: ratio 4 overlaps, so its width is 2*16: 2*64*32 + 4*32 + 16 = 4240;
+    # ratio 16: 2*64*16 + 16*16 + 16 = 2320
+    compressors = 4240 + 2320
+    # indexer in the ratio-4 layer: query 8*2*4 + weights 64*2, keys from a compressor of
+    # width 2*4: 2*64*8 + 4*8 + 4
+    indexer = 64 + 128 + 1060
+    assert counts.attention == 2 * per_layer + compressors + indexer
+
+
+def test_sparse_attention_indexer_in_every_layer_by_hand() -> None:
+    plain = count_parameters(tiny_architecture(attention=TINY_MLA))
+    indexed = count_parameters(
+        tiny_architecture(attention={**TINY_MLA, "indexer": {"heads": 2, "head_dim": 4}})
+    )
+    # per layer: query from the MLA query rank 8*2*4, weights 64*2, key 64*4 and its LayerNorm 2*4
+    assert indexed.attention - plain.attention == 2 * (64 + 128 + 256 + 8)
 
 
 def test_per_layer_embeddings_count_toward_total_not_effective() -> None:

@@ -170,3 +170,52 @@ def test_llama_4_configs_give_the_shared_expert_and_interleaved_layers(
     assert breakdown.active == pytest.approx(active, rel=0.02)
     entry = count_parameters(dataset.model(model_id).architecture)
     assert breakdown.total == pytest.approx(entry.total, rel=1e-6)
+
+
+# DeepSeek-V4-Flash's config keys as published (config.json of deepseek-ai/DeepSeek-V4-Flash):
+# compress_ratios carries one more entry than there are layers, for the MTP block.
+DEEPSEEK_V4_FLASH = {
+    "model_type": "deepseek_v4",
+    "hidden_size": 4096,
+    "num_hidden_layers": 43,
+    "num_attention_heads": 64,
+    "num_key_value_heads": 1,
+    "head_dim": 512,
+    "qk_rope_head_dim": 64,
+    "q_lora_rank": 1024,
+    "o_groups": 8,
+    "o_lora_rank": 1024,
+    "sliding_window": 128,
+    "vocab_size": 129280,
+    "tie_word_embeddings": False,
+    "n_routed_experts": 256,
+    "n_shared_experts": 1,
+    "num_experts_per_tok": 6,
+    "moe_intermediate_size": 2048,
+    "index_n_heads": 64,
+    "index_head_dim": 128,
+    "index_topk": 512,
+    "num_nextn_predict_layers": 1,
+    "compress_ratios": [0, 0] + [4, 128] * 20 + [4, 0],
+}
+
+
+def test_deepseek_v4_config_gives_low_rank_attention_and_the_official_counts(
+    dataset: Dataset,
+) -> None:
+    arch = architecture_from_config(DEEPSEEK_V4_FLASH)
+    attention = arch["attention"]
+    assert attention["k_equals_v"] is True
+    assert (attention["q_lora_rank"], attention["o_groups"], attention["o_lora_rank"]) == (
+        1024,
+        8,
+        1024,
+    )
+    assert len(attention["compress_ratios"]) == 43  # the MTP entry is left out
+    assert attention["indexer"] == {"heads": 64, "head_dim": 128}
+    breakdown = count_parameters(architecture(arch))
+    # DeepSeek: 284B total, 13B activated (its convention leaves the input embedding out).
+    assert breakdown.total == pytest.approx(284e9, rel=0.005)
+    assert breakdown.active - breakdown.embedding == pytest.approx(13e9, rel=0.03)
+    entry = count_parameters(dataset.model("deepseek-v4-flash").architecture)
+    assert breakdown.total == entry.total

@@ -84,3 +84,20 @@ TINY_MLA = {
         "v_head_dim": 5,
     },
 }
+
+
+TINY_COMPRESSED = {
+    "kind": "mqa",
+    "heads": 4,
+    "kv_heads": 1,
+    "head_dim": 16,
+    "k_equals_v": True,
+    "q_lora_rank": 8,
+    "o_groups": 2,
+    "o_lora_rank": 4,
+    "sliding_window": 8,
+    "compress_ratios": [4, 16],
+    "indexer": {"heads": 2, "head_dim": 4},
+}
+"""DeepSeek-V4 in miniature: low-rank query and grouped output, one ratio-4 layer (with the
+indexer) and one ratio-16 layer."""

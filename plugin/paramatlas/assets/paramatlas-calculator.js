@@ -64,6 +64,9 @@
     var localTokens = c.window ? Math.min(context, c.window) : context;
     var elements = c.global_layers * c.global_elements_per_token * context +
       c.local_layers * c.local_elements_per_token * localTokens;
+    (c.compressed || []).forEach(function (group) {
+      elements += group.layers * Math.floor(context / group.ratio) * group.elements_per_entry;
+    });
     var state = c.recurrent_layers * c.recurrent_state_elements * constants.state_bytes_per_element;
     return pyRound(elements * bytesPerElement) + state;
   }

@@ -78,6 +78,14 @@ class LatentAttention:
 
 
 @dataclass(frozen=True)
+class Indexer:
+    """A lightning indexer: scores cached entries so the attention reads only the best ones."""
+
+    heads: int
+    head_dim: int
+
+
+@dataclass(frozen=True)
 class Attention:
     kind: Literal["mha", "gqa", "mqa", "mla"]
     heads: int
@@ -86,10 +94,16 @@ class Attention:
     qkv_bias: bool = False
     output_gate: bool = False
     qk_norm: bool = False
+    k_equals_v: bool = False
+    q_lora_rank: int | None = None
+    o_groups: int | None = None
+    o_lora_rank: int | None = None
     sliding_window: int | None = None
     layer_pattern: tuple[int, int] | None = None
     global_layers: GlobalLayers | None = None
     kv_shared_layers: int = 0
+    compress_ratios: tuple[int, ...] = ()
+    indexer: Indexer | None = None
     mla: LatentAttention | None = None
 
 

@@ -339,6 +339,7 @@ def _attention_shape(document: YamlDocument, arch: dict[str, Any]) -> Iterator[P
     at = ("architecture", "attention")
     kind = attention["kind"]
     heads = attention["heads"]
+    yield from _low_rank_attention_shape(document, arch)
     if kind == "mla":
         if "mla" not in attention:
             yield problem_at(document, (*at, "kind"), "kind mla needs an 'mla' block of ranks")
@@ -385,6 +386,61 @@ def _attention_shape(document: YamlDocument, arch: dict[str, Any]) -> Iterator[P
         yield problem_at(
             document, (*at, "kv_shared_layers"), "kv_shared_layers must be fewer than layers"
         )
+
+
+def _low_rank_attention_shape(document: YamlDocument, arch: dict[str, Any]) -> Iterator[Problem]:
+    """DeepSeek-V4's fields: low-rank query and output, per-layer compression, indexer."""
+    attention = arch["attention"]
+    at = ("architecture", "attention")
+    if attention["kind"] == "mla":
+        for key in ("q_lora_rank", "o_groups", "o_lora_rank", "compress_ratios"):
+            if key in attention:
+                yield problem_at(
+                    document,
+                    (*at, key),
+                    f"{key} is not used with kind mla",
+                    "MLA's query rank goes in the mla block" if key == "q_lora_rank" else "",
+                    at_key=True,
+                )
+    if ("o_groups" in attention) != ("o_lora_rank" in attention):
+        present = "o_groups" if "o_groups" in attention else "o_lora_rank"
+        yield problem_at(
+            document,
+            (*at, present),
+            "o_groups and o_lora_rank go together",
+            "copy both from config.json",
+            at_key=True,
+        )
+    groups = attention.get("o_groups")
+    if groups and attention["heads"] % groups:
+        yield problem_at(
+            document, (*at, "o_groups"), f"{attention['heads']} heads cannot form {groups} groups"
+        )
+    ratios = attention.get("compress_ratios")
+    if ratios is not None:
+        if len(ratios) != arch["layers"]:
+            yield problem_at(
+                document,
+                (*at, "compress_ratios"),
+                f"compress_ratios has {len(ratios)} entries for {arch['layers']} layers",
+                "give one entry per layer; leave out the config's trailing entries for MTP layers",
+            )
+        if "sliding_window" not in attention:
+            yield problem_at(
+                document,
+                (*at, "compress_ratios"),
+                "compressed layers need sliding_window",
+                at_key=True,
+            )
+    if "indexer" in attention:
+        query_rank = attention.get("q_lora_rank") or attention.get("mla", {}).get("q_lora_rank")
+        if not query_rank:
+            yield problem_at(
+                document,
+                (*at, "indexer"),
+                "an indexer reads the low-rank query: it needs q_lora_rank",
+                at_key=True,
+            )
 
 
 # -- counts -----------------------------------------------------------------------------------

@@ -22,6 +22,8 @@ _QKV_BIAS = {"qwen2", "qwen2_moe"}
 # Architectures that normalise queries and keys per head.
 _QK_NORM = {"qwen3", "qwen3_moe", "gemma3", "gemma3_text", "gemma3n", "gemma3n_text", "olmo2"}
 _OUTPUT_GATE = {"qwen3_next"}
+# DeepSeek-V4's single KV head comes from one projection that serves as both key and value.
+_K_EQUALS_V = {"deepseek_v4"}
 # Llama 4 runs one shared expert, as wide as a routed one, in every MoE layer; its config does
 # not say so (no shared-expert key), the model class does.
 _ALWAYS_ONE_SHARED_EXPERT = {"llama4", "llama4_text"}
@@ -150,6 +152,7 @@ def _attention(config: dict[str, Any], model_type: str, hidden: int, heads: int)
         attention["head_dim"] = (
             attention["mla"]["qk_nope_head_dim"] + attention["mla"]["qk_rope_head_dim"]
         )
+        attention.update(_indexer(config))
         return attention
     kv_heads = _int(config, "num_key_value_heads", default=heads)
     if heads % kv_heads:
@@ -181,7 +184,43 @@ def _attention(config: dict[str, Any], model_type: str, hidden: int, heads: int)
             attention["layer_pattern"] = f"{pattern[0]}:{pattern[1]}"
     if config.get("num_kv_shared_layers"):
         attention["kv_shared_layers"] = _int(config, "num_kv_shared_layers")
+    attention.update(_low_rank_and_compressed(config, model_type))
     return attention
+
+
+def _low_rank_and_compressed(config: dict[str, Any], model_type: str) -> dict[str, Any]:
+    """DeepSeek-V4's low-rank query and output, per-layer compression and indexer."""
+    fields: dict[str, Any] = {}
+    if model_type in _K_EQUALS_V:
+        fields["k_equals_v"] = True
+    for key in ("q_lora_rank", "o_groups", "o_lora_rank"):
+        if config.get(key):
+            fields[key] = _int(config, key)
+    ratios = config.get("compress_ratios")
+    if ratios is not None:
+        layers = _int(config, "num_hidden_layers", "n_layer", "n_layers")
+        if not isinstance(ratios, list) or len(ratios) < layers:
+            raise ConfigError(
+                f"'compress_ratios' must list at least one ratio for each of {layers} layers"
+            )
+        # Entries past the decoder layers belong to MTP layers.
+        fields["compress_ratios"] = [
+            _int({"compress_ratios": ratio}, "compress_ratios", minimum=0)
+            for ratio in ratios[:layers]
+        ]
+    fields.update(_indexer(config))
+    return fields
+
+
+def _indexer(config: dict[str, Any]) -> dict[str, Any]:
+    if not config.get("index_n_heads"):
+        return {}
+    return {
+        "indexer": {
+            "heads": _int(config, "index_n_heads"),
+            "head_dim": _int(config, "index_head_dim"),
+        }
+    }
 
 
 def _experts(config: dict[str, Any], model_type: str) -> dict[str, Any] | None:

@@ -9,8 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..data.records import Architecture, LinearAttention, Model, Quantization
-from .parameters import ParameterBreakdown, count_parameters, pattern_split
+from ..data.records import Architecture, Attention, LinearAttention, Model, Quantization
+from .parameters import (
+    COMPRESS_OVERLAP_RATIO,
+    ParameterBreakdown,
+    count_parameters,
+    pattern_split,
+)
 
 GIB = 2**30
 # Recurrent state of linear-attention layers is kept in F32 by llama.cpp.
@@ -84,6 +89,15 @@ def weight_bytes(
 
 
 @dataclass(frozen=True)
+class CompressedLayers:
+    """Layers that also cache one compressed entry per `ratio` tokens (DeepSeek-V4)."""
+
+    ratio: int
+    layers: int
+    elements_per_entry: int
+
+
+@dataclass(frozen=True)
 class CacheLayout:
     """How many layers of each kind hold what per token, for the KV cache."""
 
@@ -94,6 +108,7 @@ class CacheLayout:
     local_elements_per_token: int
     recurrent_layers: int
     recurrent_state_elements: int
+    compressed: tuple[CompressedLayers, ...] = ()
 
 
 def cache_layout(arch: Architecture) -> CacheLayout:
@@ -118,7 +133,7 @@ def cache_layout(arch: Architecture) -> CacheLayout:
         per_token = attention.mla.kv_lora_rank + attention.mla.qk_rope_head_dim
         local_per_token = global_per_token = per_token
     else:
-        local_per_token = 2 * attention.kv_heads * attention.head_dim
+        local_per_token = _kv_tensors(attention) * attention.kv_heads * attention.head_dim
         global_per_token = local_per_token
         override = attention.global_layers
         if override is not None:
@@ -133,6 +148,30 @@ def cache_layout(arch: Architecture) -> CacheLayout:
         local_elements_per_token=local_per_token,
         recurrent_layers=recurrent,
         recurrent_state_elements=_recurrent_state_elements(arch.linear_attention, arch.hidden_size),
+        compressed=compressed_groups(attention),
+    )
+
+
+def _kv_tensors(attention: Attention) -> int:
+    """Cached tensors per KV head: K and V, or one when a single projection serves as both."""
+    return 1 if attention.k_equals_v else 2
+
+
+def compressed_groups(attention: Attention) -> tuple[CompressedLayers, ...]:
+    """DeepSeek-V4's compressed caches, grouped by ratio, on top of every layer's window.
+
+    A layer of ratio r holds one entry per r tokens; a ratio-4 layer with an indexer also holds one
+    indexer key per entry.
+    """
+    entry = _kv_tensors(attention) * attention.kv_heads * attention.head_dim
+    index_key = attention.indexer.head_dim if attention.indexer is not None else 0
+    return tuple(
+        CompressedLayers(
+            ratio=ratio,
+            layers=attention.compress_ratios.count(ratio),
+            elements_per_entry=entry + (index_key if ratio == COMPRESS_OVERLAP_RATIO else 0),
+        )
+        for ratio in sorted(set(attention.compress_ratios) - {0})
     )
 
 
@@ -167,6 +206,10 @@ def kv_cache_bytes(arch: Architecture, context: int, kv_quant: Quantization) -> 
     elements = (
         layout.global_layers * layout.global_elements_per_token * context
         + layout.local_layers * layout.local_elements_per_token * local_tokens
+        + sum(
+            group.layers * (context // group.ratio) * group.elements_per_entry
+            for group in layout.compressed
+        )
     )
     state = layout.recurrent_layers * layout.recurrent_state_elements * STATE_BYTES_PER_ELEMENT
     return round(elements * bytes_per_element) + state

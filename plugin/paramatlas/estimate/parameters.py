@@ -94,6 +94,7 @@ def count_parameters(arch: Architecture) -> ParameterBreakdown:
 
     attention = local_layers * _attention_params(arch.attention, hidden, is_global=False)
     attention += global_layers * _attention_params(arch.attention, hidden, is_global=True)
+    attention += _compressor_params(arch.attention, hidden) + _indexer_params(arch, hidden)
     linear = linear_layers * _linear_attention_params(arch.linear_attention, hidden)
 
     moe_layers = moe_layer_count(arch)
@@ -175,14 +176,73 @@ def _attention_params(attention: Attention, hidden: int, *, is_global: bool) -> 
         head_dim = override.head_dim or head_dim
         kv_heads = override.kv_heads or kv_heads
         separate_v = not override.k_equals_v
+    separate_v = separate_v and not attention.k_equals_v
     query_width = heads * head_dim * (2 if attention.output_gate else 1)
     kv_width = kv_heads * head_dim * (2 if separate_v else 1)
-    params = hidden * query_width + hidden * kv_width + heads * head_dim * hidden
+    params = _query_params(attention, hidden, query_width) + hidden * kv_width
+    params += _output_params(attention, hidden, heads * head_dim)
     if attention.qkv_bias:
         params += query_width + kv_width
     if attention.qk_norm:
         params += 2 * head_dim
     return params
+
+
+def _query_params(attention: Attention, hidden: int, query_width: int) -> int:
+    """A full query projection, or a low-rank one with a norm between its halves (DeepSeek-V4)."""
+    rank = attention.q_lora_rank
+    if rank is None:
+        return hidden * query_width
+    return hidden * rank + rank + rank * query_width
+
+
+def _output_params(attention: Attention, hidden: int, attention_width: int) -> int:
+    """The output projection, or a grouped low-rank one: each group of heads to its own rank,
+    then all groups together back to the hidden size (DeepSeek-V4)."""
+    if attention.o_groups is None or attention.o_lora_rank is None:
+        return attention_width * hidden
+    grouped_rank = attention.o_groups * attention.o_lora_rank
+    return attention_width * attention.o_lora_rank + grouped_rank * hidden
+
+
+COMPRESS_OVERLAP_RATIO = 4
+"""DeepSeek-V4 compresses ratio-4 layers over overlapping windows, which doubles the compressor's
+projections; its indexer runs in those layers too (the reference code's rule)."""
+
+
+def _compressor(hidden: int, head_dim: int, ratio: int) -> int:
+    """A KV compressor: gated pooling of `ratio` tokens into one entry of `head_dim`."""
+    width = head_dim * (2 if ratio == COMPRESS_OVERLAP_RATIO else 1)
+    return 2 * hidden * width + ratio * width + head_dim
+
+
+def _compressor_params(attention: Attention, hidden: int) -> int:
+    return sum(
+        _compressor(hidden, attention.head_dim, ratio)
+        for ratio in attention.compress_ratios
+        if ratio
+    )
+
+
+def _indexer_params(arch: Architecture, hidden: int) -> int:
+    """Lightning indexers: a query from the low-rank query, per-head weights and a key source.
+
+    DeepSeek-V4 puts one in each ratio-4 layer, keyed by its own compressor; DeepSeek Sparse
+    Attention (V3.2, GLM-5) puts one in every layer, keyed by a projection with a LayerNorm.
+    """
+    attention = arch.attention
+    indexer = attention.indexer
+    if indexer is None:
+        return 0
+    query_rank = attention.q_lora_rank or (attention.mla.q_lora_rank if attention.mla else None)
+    scoring = (query_rank or hidden) * indexer.heads * indexer.head_dim + hidden * indexer.heads
+    if attention.compress_ratios:
+        layers = attention.compress_ratios.count(COMPRESS_OVERLAP_RATIO)
+        keys = _compressor(hidden, indexer.head_dim, COMPRESS_OVERLAP_RATIO)
+    else:
+        layers = arch.layers
+        keys = hidden * indexer.head_dim + 2 * indexer.head_dim
+    return layers * (scoring + keys)
 
 
 def _latent_attention_params(attention: Attention, hidden: int) -> int:

@@ -172,6 +172,14 @@ def calculator_model(guide: Guide, model: Model) -> dict[str, Any]:
             "local_elements_per_token": layout.local_elements_per_token,
             "recurrent_layers": layout.recurrent_layers,
             "recurrent_state_elements": layout.recurrent_state_elements,
+            "compressed": [
+                {
+                    "ratio": group.ratio,
+                    "layers": group.layers,
+                    "elements_per_entry": group.elements_per_entry,
+                }
+                for group in layout.compressed
+            ],
         },
         "overhead": {"widest": widest, "vocab_size": arch.vocab_size},
         "family": model.family,
