@@ -174,10 +174,11 @@ class Guide:
 
         A format never claims more precision than the released checkpoint has: a model released
         in FP8 or INT4 is offered its own format and smaller ones, and one whose experts ship in
-        MXFP4 is offered that format alone, since llama.cpp keeps those experts as they are.
+        MXFP4 is offered that format alone, since llama.cpp keeps those experts as they are
+        (Kimi's INT4 experts are converted instead, so GGUF formats are offered beside them).
         """
         native = self.quantizations.get(model.native_precision or "")
-        if native is not None and native.applies_to == "experts":
+        if native is not None and native.applies_to == "experts" and native.kind == "microscaling":
             return [native]
         quants = [self.quantizations[q] for q in COMMON_QUANTS if q in self.quantizations]
         if native is not None:
