@@ -51,6 +51,7 @@ MODELS = (
     "gpt-oss-20b",
     "gemma-3-27b",
     "llama-3.1-405b",
+    "deepseek-v4-flash",
 )
 DEVICES = (
     "rtx-3060-12gb",

@@ -164,23 +164,7 @@ def calculator_model(guide: Guide, model: Model) -> dict[str, Any]:
         "layers": arch.layers,
         "moe_layers": moe_layer_count(arch),
         "attention_width": arch.attention.heads * arch.attention.head_dim,
-        "cache": {
-            "global_layers": layout.global_layers,
-            "local_layers": layout.local_layers,
-            "window": layout.window,
-            "global_elements_per_token": layout.global_elements_per_token,
-            "local_elements_per_token": layout.local_elements_per_token,
-            "recurrent_layers": layout.recurrent_layers,
-            "recurrent_state_elements": layout.recurrent_state_elements,
-            "compressed": [
-                {
-                    "ratio": group.ratio,
-                    "layers": group.layers,
-                    "elements_per_entry": group.elements_per_entry,
-                }
-                for group in layout.compressed
-            ],
-        },
+        "cache": _cache(layout),
         "overhead": {"widest": widest, "vocab_size": arch.vocab_size},
         "family": model.family,
         "architecture": architecture_phrase(model),
@@ -199,6 +183,29 @@ def calculator_model(guide: Guide, model: Model) -> dict[str, Any]:
             },
         },
     }
+
+
+def _cache(layout: memory.CacheLayout) -> dict[str, Any]:
+    """The cache layout; DeepSeek-V4's compressed layers only where a model has them."""
+    cache: dict[str, Any] = {
+        "global_layers": layout.global_layers,
+        "local_layers": layout.local_layers,
+        "window": layout.window,
+        "global_elements_per_token": layout.global_elements_per_token,
+        "local_elements_per_token": layout.local_elements_per_token,
+        "recurrent_layers": layout.recurrent_layers,
+        "recurrent_state_elements": layout.recurrent_state_elements,
+    }
+    if layout.compressed:
+        cache["compressed"] = [
+            {
+                "ratio": group.ratio,
+                "layers": group.layers,
+                "elements_per_entry": group.elements_per_entry,
+            }
+            for group in layout.compressed
+        ]
+    return cache
 
 
 def calculator_models(guide: Guide) -> list[dict[str, Any]]:
