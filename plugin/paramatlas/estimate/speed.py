@@ -27,6 +27,7 @@ from ..data.records import Hardware, SpeedGroup, Spread
 GB = 10**9
 BACKENDS = ("CUDA", "Metal", "Vulkan", "ROCm", "SYCL", "CPU")
 MULTI_DIE = " multi-die"
+INTEL = " Intel"
 
 
 # A GPU of no vendor we know (a custom device in the calculator) has no backend of its own: it
@@ -56,9 +57,12 @@ def device_backend(device: Hardware) -> str:
 
 
 def speed_group(backend: str, device: Hardware) -> str:
-    """The calibration group: the backend, with chips of several GPU dies kept apart."""
+    """The calibration group: the backend, with chips of several GPU dies kept apart, and Intel
+    GPUs on Vulkan apart from the others (their drivers reach half the share of bandwidth)."""
     if backend != "CPU" and device.gpu_dies > 1:
         return backend + MULTI_DIE
+    if backend == "Vulkan" and device.vendor.lower() == "intel":
+        return backend + INTEL
     return backend
 
 
