@@ -122,8 +122,9 @@ def test_stored_speed_model_matches_the_measurements(dataset: Dataset) -> None:
 
 
 def test_a_backend_without_results_borrows_and_says_so(dataset: Dataset) -> None:
-    model = dataset.speed_model
-    assert isinstance(model, SpeedModel)
+    # SYCL reduced to one device's results: too few to fit on their own.
+    rows = [row for row in observations(dataset) if row.group != "SYCL" or row.device == "arc-b580"]
+    model = fit_speed_model(rows)
     sycl = model.group("SYCL")
     assert not sycl.calibrated and sycl.devices < MIN_GROUP_DEVICES
     assert sycl.decode == model.pooled.decode
@@ -140,22 +141,21 @@ def test_multi_die_chips_fall_back_to_their_backend() -> None:
 
 
 @pytest.mark.parametrize(
-    ("device_id", "backend"),
+    ("device_id", "backend", "group"),
     [
-        ("rtx-4090", "CUDA"),
-        ("m4-max-128gb", "Metal"),
-        ("radeon-rx-7900-xtx", "Vulkan"),
-        ("instinct-mi300x", "ROCm"),
-        ("arc-b580", "Vulkan"),
-        ("epyc-9654-ddr5-4800", "CPU"),
-        ("galaxy-s25-ultra", "CPU"),
-        ("m2-ultra-192gb", "Metal"),
+        ("rtx-4090", "CUDA", "CUDA"),
+        ("m4-max-128gb", "Metal", "Metal"),
+        ("radeon-rx-7900-xtx", "Vulkan", "Vulkan"),
+        ("instinct-mi300x", "ROCm", "ROCm"),
+        ("arc-b580", "Vulkan", "Vulkan Intel"),
+        ("epyc-9654-ddr5-4800", "CPU", "CPU"),
+        ("galaxy-s25-ultra", "CPU", "CPU"),
+        ("m2-ultra-192gb", "Metal", "Metal multi-die"),
     ],
 )
-def test_each_device_gets_its_readers_backend(
-    dataset: Dataset, device_id: str, backend: str
+def test_each_device_gets_its_readers_backend_and_group(
+    dataset: Dataset, device_id: str, backend: str, group: str
 ) -> None:
     device = dataset.device(device_id)
     assert device_backend(device) == backend
-    expected = backend + (" multi-die" if device.gpu_dies > 1 else "")
-    assert speed_group(backend, device) == expected
+    assert speed_group(backend, device) == group
