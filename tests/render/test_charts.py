@@ -63,3 +63,27 @@ def test_the_largest_model_is_named_and_hostile_names_stay_text() -> None:
     svg = str(charts.total_vs_active(points))
     assert re.search(r'class="pa-point-label"[^>]*>&lt;b&gt;huge&lt;/b&gt;</text>', svg)
     assert "<b>" not in svg
+
+
+def test_the_accuracy_chart_numbers_its_worst_estimates() -> None:
+    points = [charts.Point(100.0, 100.0 * (1 + i / 100), f"close {i}", "cuda") for i in range(30)]
+    points += [
+        charts.Point(20.0, 80.0, "four times too high", "vulkan"),
+        charts.Point(300.0, 100.0, "three times too low", "cuda"),
+    ]
+    assert [p.label for p in charts.worst_estimates(points)][:2] == [
+        "four times too high",
+        "three times too low",
+    ]
+    svg = str(charts.estimate_vs_measured(points, "accuracy"))
+    numbers = {
+        text.text: (float(text.get("x", 0)), float(text.get("y", 0)))
+        for text in ET.fromstring(svg).iter(f"{SVG}text")
+        if text.get("class") == "pa-point-label"
+    }
+    assert {"1", "2"} <= set(numbers)
+    assert len(numbers) <= charts.NAMED_MISSES
+    # every point keeps a tooltip with both numbers
+    assert svg.count("<title>") == len(points)
+    assert "four times too high: measured 20.0, estimated 80.0 tokens/s" in svg
+    assert ">Vulkan</text>" in svg and ">CUDA</text>" in svg

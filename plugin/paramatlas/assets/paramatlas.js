@@ -123,6 +123,14 @@
       var caption = wrap.querySelector("caption, th");
       wrap.setAttribute("aria-label", "Table" + (caption ? ": " + caption.textContent.trim() : ""));
     });
+    // A chart scrolls sideways on a phone (see paramatlas.css): the same applies.
+    document.querySelectorAll(".pa-figure").forEach(function (figure) {
+      if (figure.hasAttribute("tabindex") || figure.scrollWidth <= figure.clientWidth) return;
+      var title = figure.querySelector("svg title");
+      figure.setAttribute("tabindex", "0");
+      figure.setAttribute("role", "region");
+      figure.setAttribute("aria-label", "Chart" + (title ? ": " + title.textContent.trim() : ""));
+    });
   }
 
   function enhance() {

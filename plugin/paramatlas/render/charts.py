@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from markupsafe import Markup
 
@@ -101,7 +101,8 @@ def total_vs_active(points: Sequence[Point], chart_id: str = "total-vs-active") 
         'text-anchor="end">dense: active = total</text>'
     )
     placed = [(point, x_axis(point.x), y_axis(point.y)) for point in points]
-    body.extend(_point_labels(placed, height))
+    largest_first = sorted(placed, key=lambda item: -item[0].x)
+    body.extend(_point_labels(largest_first, placed, height))
     for point in points:
         circle = (
             f'<circle class="pa-point pa-{plain(point.kind)}" cx="{x_axis(point.x):.1f}" '
@@ -127,7 +128,14 @@ def total_vs_active(points: Sequence[Point], chart_id: str = "total-vs-active") 
     )
 
 
-BACKEND_KINDS = ("cuda", "metal", "vulkan", "rocm", "sycl", "cpu")
+BACKEND_NAMES = {
+    "cuda": "CUDA",
+    "metal": "Metal",
+    "vulkan": "Vulkan",
+    "rocm": "ROCm",
+    "sycl": "SYCL",
+    "cpu": "CPU",
+}
 
 
 def estimate_vs_measured(points: Sequence[Point], chart_id: str) -> Markup:
@@ -144,6 +152,12 @@ def estimate_vs_measured(points: Sequence[Point], chart_id: str) -> Markup:
         f'<text class="pa-note" x="{x_axis(high) - 4:.1f}" y="{y_axis(high) + 14:.1f}" '
         'text-anchor="end">estimate = measurement</text>'
     )
+    placed = [(point, x_axis(point.x), y_axis(point.y)) for point in points]
+    numbered = [
+        (replace(point, label=str(rank)), x_axis(point.x), y_axis(point.y))
+        for rank, point in enumerate(worst_estimates(points), start=1)
+    ]
+    body.extend(_point_labels(numbered, placed, height))
     for point in points:
         body.append(
             f'<circle class="pa-point pa-{plain(point.kind)}" cx="{x_axis(point.x):.1f}" '
@@ -151,24 +165,38 @@ def estimate_vs_measured(points: Sequence[Point], chart_id: str) -> Markup:
             f"{point.x:.1f}, estimated {point.y:.1f} tokens/s</title></circle>"
         )
     body.append(_axis_labels("measured tokens/s (log scale)", "estimated tokens/s", height))
-    shown = [kind for kind in BACKEND_KINDS if any(p.kind == kind for p in points)]
-    body.append(_legend(shown, [kind.upper() if kind != "metal" else "Metal" for kind in shown]))
+    shown = [kind for kind in BACKEND_NAMES if any(p.kind == kind for p in points)]
+    body.append(_legend(shown, [BACKEND_NAMES[kind] for kind in shown]))
     description = (
         f"{len(points)} published decode results, each estimated by a speed model fitted without "
-        "its device. Points on the diagonal are exact; above it the estimate is too high."
+        "its device. Points on the diagonal are exact; above it the estimate is too high. The "
+        "worst estimates are numbered and listed under the chart; the table of every result "
+        "lists each point."
     )
     return svg_figure(
         height, "Estimated against measured decode speed", description, body, chart_id
     )
 
 
+NAMED_MISSES = 10
+"""How many of the worst estimates the accuracy chart numbers; the page lists them by number."""
 LABEL_CHAR_WIDTH = 6.0
 LABEL_HEIGHT = 12.0
 Box = tuple[float, float, float, float]
 
 
-def _point_labels(placed: Sequence[tuple[Point, float, float]], height: int) -> list[str]:
-    """Name as many points as fit without a name covering another name or a point, largest first.
+def worst_estimates(points: Sequence[Point], count: int = NAMED_MISSES) -> list[Point]:
+    """The estimate-vs-measured points furthest from the diagonal, worst first."""
+    return sorted(points, key=lambda point: -abs(math.log(point.y / point.x)))[:count]
+
+
+def _point_labels(
+    named: Sequence[tuple[Point, float, float]],
+    placed: Sequence[tuple[Point, float, float]],
+    height: int,
+) -> list[str]:
+    """Name the `named` points in order, each where its name covers no other name and none of
+    the `placed` points.
 
     Each name goes to the right of its point, or to the left when the right is taken or off the
     plot; a point whose name fits nowhere keeps only its tooltip and the table below the chart.
@@ -176,7 +204,7 @@ def _point_labels(placed: Sequence[tuple[Point, float, float]], height: int) -> 
     taken: list[Box] = [(MARGIN_LEFT, MARGIN_TOP, WIDTH - MARGIN_RIGHT, MARGIN_TOP + 22)]  # legend
     taken += [(x - 5, y - 5, x + 5, y + 5) for _, x, y in placed]
     labels = []
-    for point, x, y in sorted(placed, key=lambda item: -item[0].x):
+    for point, x, y in named:
         width = LABEL_CHAR_WIDTH * len(point.label)
         for left, anchor in ((x + 7, "start"), (x - 7 - width, "end")):
             box = (left, y - LABEL_HEIGHT / 2, left + width, y + LABEL_HEIGHT / 2)
@@ -239,7 +267,7 @@ def _legend(kinds: list[str], labels: list[str]) -> str:
             f'<circle class="pa-point pa-{kind}" cx="{x}" cy="{MARGIN_TOP + 10}" r="5"/>'
             f'<text class="pa-tick" x="{x + 10}" y="{MARGIN_TOP + 14}">{plain(label)}</text>'
         )
-        x += 24 + 7 * len(label)
+        x += 26 + 8 * len(label)
     return "".join(parts)
 
 

@@ -12,8 +12,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from markupsafe import Markup
-
 from ..data.records import SpeedGroup
 from ..estimate import fit, memory
 from ..estimate.calibration import (
@@ -113,8 +111,9 @@ def _group_row(group: SpeedGroup) -> dict[str, str]:
     }
 
 
-def accuracy_chart(predictions: Sequence[Prediction]) -> Markup:
-    points = [
+def accuracy_points(predictions: Sequence[Prediction]) -> list[charts.Point]:
+    """One point per counted decode result: measured against its device-held-out estimate."""
+    return [
         charts.Point(
             p.observation.measurement.tg128 or 0,
             p.decode or 0,
@@ -123,9 +122,23 @@ def accuracy_chart(predictions: Sequence[Prediction]) -> Markup:
             p.observation.group.split()[0].lower(),
         )
         for p in predictions
-        if p.decode is not None and p.observation.measurement.tg128
+        if p.decode is not None
+        and p.observation.measurement.tg128
+        and p.observation.measurement.excluded is None
     ]
-    return charts.estimate_vs_measured(points, "decode-accuracy")
+
+
+def worst_estimates(points: Sequence[charts.Point]) -> list[dict[str, str]]:
+    """The chart's numbered points, for the list under it."""
+    return [
+        {
+            "label": point.label,
+            "measured": f"{point.x:.1f}",
+            "estimated": f"{point.y:.1f}",
+            "error": f"{point.y / point.x - 1:+.0%}",
+        }
+        for point in charts.worst_estimates(points)
+    ]
 
 
 def methodology_context(guide: Guide) -> dict[str, Any]:
@@ -133,6 +146,7 @@ def methodology_context(guide: Guide) -> dict[str, Any]:
     model = guide.speed_model
     rows = observations(dataset)
     by_device = cross_validate(dataset, "device")
+    points = accuracy_points(by_device)
     by_source = cross_validate(dataset, "source")
     held_out = {id(p.observation): p for p in by_device}
     in_sample = [predict(row, model) for row in rows]
@@ -215,7 +229,8 @@ def methodology_context(guide: Guide) -> dict[str, Any]:
             for kind, group in _by(by_device, lambda p: p.observation.device_kind)
             if prefill_accuracy(group).rows
         ],
-        "accuracy_chart": accuracy_chart(by_device),
+        "accuracy_chart": charts.estimate_vs_measured(points, "decode-accuracy"),
+        "worst_estimates": worst_estimates(points),
         "decode_rows": decode_rows,
         "excluded_rows": excluded_rows,
         "guidance_context": numbers.context(GUIDANCE_CONTEXT),
