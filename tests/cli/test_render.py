@@ -36,3 +36,15 @@ def test_render_writes_every_page_with_links_for_the_url_style(
         assert (tmp_path / "assets/paramatlas" / asset).is_file()
     assert (tmp_path / "api/calculator.json").is_file()
     assert 'class="pa-calculator"' in page
+
+
+def test_device_figures_that_are_not_official_are_marked(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    result = run_cli("render", "--out", out)
+    assert result.returncode == 0, result.stderr
+    page = (out / "hardware" / "ryzen-9-9950x-ddr5-5600.md").read_text(encoding="utf-8")
+    # a CPU's bandwidth is computed from its memory channels, not stated by AMD
+    assert "| Memory bandwidth | 89.6 GB/s (derived, see [notes](#notes)) |" in page
+    index = (out / "hardware" / "index.md").read_text(encoding="utf-8")
+    assert "| 89.6 GB/s (derived) |" in index
+    assert "| 1008 GB/s |" in index  # the RTX 4090's is NVIDIA's own figure

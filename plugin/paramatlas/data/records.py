@@ -218,6 +218,9 @@ class Hardware:
     backend: str | None = None
     gpu_dies: int = 1
     notes: str = ""
+    bandwidth_status: CountStatus = "official"
+    fp16_status: CountStatus = "official"
+    usable_memory_status: CountStatus = "official"
 
     @property
     def memory_bytes(self) -> int:

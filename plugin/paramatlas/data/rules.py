@@ -661,6 +661,31 @@ def _hardware_memory(by_kind: Documents) -> Iterator[Problem]:
             )
 
 
+_FIGURE_STATUSES = (
+    (("memory", "bandwidth_status"), "the bandwidth"),
+    (("compute", "fp16_status"), "the FP16 figure"),
+    (("usable_memory_status",), "the usable memory"),
+)
+
+
+def _hardware_figure_status(by_kind: Documents) -> Iterator[Problem]:
+    """A figure the vendor does not state needs its arithmetic or reasoning in the notes."""
+    for document in by_kind.get("hardware", []):
+        data = document.value
+        for path, figure in _FIGURE_STATUSES:
+            holder = data
+            for key in path[:-1]:
+                holder = holder.get(key, {})
+            status = holder.get(path[-1], "official")
+            if status != "official" and not data.get("notes"):
+                yield problem_at(
+                    document,
+                    path,
+                    f"{figure} is {status}: say how in notes",
+                    "give the arithmetic (derived) or the reasoning (estimated)",
+                )
+
+
 _RULES: tuple[Rule, ...] = (
     _ids_match_files,
     _unique_ids,
@@ -673,4 +698,5 @@ _RULES: tuple[Rule, ...] = (
     _dates,
     _reserved_ids,
     _hardware_memory,
+    _hardware_figure_status,
 )

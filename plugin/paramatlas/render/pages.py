@@ -583,7 +583,12 @@ class Site:
                     "kind": KIND_PHRASES[device.kind],
                     "memory": f"{device.memory_gib:g} GiB",
                     "usable": f"{numbers.gib(usable_memory(device).bytes)} GiB",
-                    "bandwidth": f"{device.bandwidth_gb_s:g} GB/s",
+                    "bandwidth": f"{device.bandwidth_gb_s:g} GB/s"
+                    + (
+                        ""
+                        if device.bandwidth_status == "official"
+                        else f" ({device.bandwidth_status})"
+                    ),
                     "fits": verdicts.count("fits"),
                     "offload": verdicts.count("offload"),
                 }

@@ -129,5 +129,13 @@ def environment(
         context=numbers.context,
         params=numbers.params,
         gib=numbers.gib,
+        figure_status=figure_status,
     )
     return env
+
+
+def figure_status(status: str) -> Markup:
+    """How a device page marks a figure the vendor does not state (nothing when it does)."""
+    if status == "official":
+        return Markup("")
+    return Markup(" ({}, see [notes](#notes))").format(status)
