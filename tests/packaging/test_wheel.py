@@ -10,30 +10,12 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.packaging.wheel import ROOT, build_wheel, unpack
 
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("wheel")
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            str(ROOT),
-            "--no-deps",
-            "--no-build-isolation",
-            "--quiet",
-            "--wheel-dir",
-            str(out),
-        ],
-        check=True,
-        timeout=300,
-    )
-    (built,) = out.glob("paramatlas-*.whl")
-    return built
+    return build_wheel(tmp_path_factory.mktemp("wheel"))
 
 
 def test_wheel_contains_schemas_data_and_entry_points(wheel: Path) -> None:
@@ -53,8 +35,7 @@ def test_wheel_contains_schemas_data_and_entry_points(wheel: Path) -> None:
 
 
 def test_unpacked_wheel_validates_its_bundled_data(wheel: Path, tmp_path: Path) -> None:
-    with zipfile.ZipFile(wheel) as archive:
-        archive.extractall(tmp_path)
+    unpack(wheel, tmp_path)
     env = {**os.environ, "PYTHONPATH": str(tmp_path)}
     where = subprocess.run(
         [sys.executable, "-c", "import paramatlas; print(paramatlas.bundled_data_dir())"],

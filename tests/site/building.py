@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -84,3 +85,16 @@ def broken_links(built: Path, pages: list[Path]) -> list[str]:
             if not target.is_relative_to(built.resolve()) or not target.exists():
                 broken.append(f"{html_file.relative_to(built)}: {anchor['href']}")
     return broken
+
+
+RAW_MARKDOWN = re.compile(r"^\s*(\*\[[A-Za-z]|!!! )", re.MULTILINE)
+
+
+def raw_markdown(built: Path) -> list[str]:
+    """Pages that show Markdown a bare site left unconverted (abbreviations, admonitions)."""
+    found = []
+    for html_file in built.rglob("*.html"):
+        text = re.sub(r"<[^>]+>", "", html_file.read_text(encoding="utf-8"))
+        if RAW_MARKDOWN.search(text):
+            found.append(str(html_file.relative_to(built)))
+    return found

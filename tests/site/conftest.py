@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.packaging.wheel import build_wheel, unpack
 from tests.site.building import build_site, copy_project_site
 
 
@@ -37,3 +38,17 @@ def served(site: Path) -> Iterator[str]:
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(scope="session")
+def installed_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This project's wheel, unpacked where PYTHONPATH puts it ahead of the checkout."""
+    wheel = build_wheel(tmp_path_factory.mktemp("wheel"))
+    return unpack(wheel, tmp_path_factory.mktemp("installed"))
+
+
+@pytest.fixture
+def from_wheel(installed_wheel: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every site generator and CLI run by the test imports paramatlas from the wheel."""
+    monkeypatch.setenv("PYTHONPATH", str(installed_wheel))
+    return installed_wheel

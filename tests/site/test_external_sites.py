@@ -1,12 +1,57 @@
-"""The plugin and the macros in other people's sites: minimal configurations, broken data."""
+"""The plugin and the macros in other people's sites: minimal configurations, broken data.
+
+Every site here imports paramatlas from the built wheel, as a reuser's `pip install` would, not
+from this checkout."""
 
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import FIXTURES, replace_once
-from tests.site.building import broken_links, build_site, page, table_rows, write_site
+from tests.site.building import (
+    broken_links,
+    build_site,
+    page,
+    raw_markdown,
+    table_rows,
+    write_site,
+)
+
+pytestmark = pytest.mark.usefixtures("from_wheel")
+
+
+def test_sites_here_load_the_plugin_and_macros_from_the_wheel(from_wheel: Path) -> None:
+    code = (
+        "import inspect, paramatlas, paramatlas.macros\n"
+        "from mkdocs.plugins import get_plugins\n"
+        "print(paramatlas.__file__)\n"
+        "print(inspect.getfile(get_plugins()['paramatlas'].load()))\n"
+        "print(paramatlas.bundled_data_dir())\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=from_wheel
+    )
+    package, plugin, data = result.stdout.split()
+    for path in (package, plugin, data):
+        assert Path(path).is_relative_to(from_wheel), path
+
+
+def test_material_site_with_the_bundled_data(tmp_path: Path) -> None:
+    config = {"site_name": "Atlas", "theme": {"name": "material"}, "plugins": ["paramatlas"]}
+    site = write_site(tmp_path, config, {"index.md": "# Atlas\n"})
+    result = build_site(site)
+    assert result.returncode == 0, result.stderr
+    model = page(site, "models/gemma-4-26b-a4b")
+    assert model.find(class_="pa-calculator") is not None
+    assert model.find("abbr", string="MoE") is not None
+    assert (site / "site/api/calculator.json").is_file()
+    assert raw_markdown(site / "site") == []
+
 
 MACROS_ONLY = {
     "site_name": "Elsewhere",
@@ -34,6 +79,7 @@ def test_macros_without_the_plugin_use_the_bundled_dataset(tmp_path: Path) -> No
         ["Llama 3.1 8B", "~8B", "~8B"],
     ]
     assert page(site, "").find("table").find("a") is None
+    assert raw_markdown(site / "site") == []
 
 
 def test_two_line_configuration_builds_the_whole_site(tmp_path: Path) -> None:
@@ -50,6 +96,7 @@ def test_two_line_configuration_builds_the_whole_site(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert (site / "site/models/gemma-4-31b/index.html").is_file()
     assert (site / "site/api/models.json").is_file()
+    assert raw_markdown(site / "site") == []
     link = page(site, "").find("a", string="Gemma 4 31B")
     assert link["href"] == "models/gemma-4-31b/"
 
@@ -189,3 +236,4 @@ def test_own_dataset_adds_two_models_and_overrides_one(tmp_path: Path) -> None:
     names = [row[0] for row in table_rows(page(site, "models").find("table"))[1:]]
     assert "Qwen3-30B-A3B (ours)" in names and "My Model A 8B" in names
     assert len(names) == 5
+    assert raw_markdown(site / "site") == []

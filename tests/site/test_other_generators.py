@@ -5,26 +5,16 @@ for Markdown left raw (abbreviation definitions, admonitions) that a bare site w
 
 from __future__ import annotations
 
-import re
 import shutil
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.site.building import page, run_tool
+from tests.site.building import page, raw_markdown, run_tool
 
 BIN = Path(sys.executable).parent
-RAW_MARKDOWN = re.compile(r"^\s*(\*\[[A-Za-z]|!!! )", re.MULTILINE)
-
-
-def _raw_markdown(site: Path) -> list[str]:
-    found = []
-    for html_file in site.rglob("*.html"):
-        text = re.sub(r"<[^>]+>", "", html_file.read_text(encoding="utf-8"))
-        if RAW_MARKDOWN.search(text):
-            found.append(str(html_file.relative_to(site)))
-    return found
+pytestmark = pytest.mark.usefixtures("from_wheel")
 
 
 def test_properdocs_builds_the_whole_site_with_the_plugin(tmp_path: Path) -> None:
@@ -41,7 +31,7 @@ def test_properdocs_builds_the_whole_site_with_the_plugin(tmp_path: Path) -> Non
     assert html.find(class_="pa-calculator") is not None
     assert html.find("abbr", string="MoE") is not None
     assert (site / "api/calculator.json").is_file()
-    assert _raw_markdown(site) == []
+    assert raw_markdown(site) == []
 
 
 def test_zensical_builds_rendered_pages_and_runs_the_macros(tmp_path: Path) -> None:
@@ -70,4 +60,4 @@ def test_zensical_builds_rendered_pages_and_runs_the_macros(tmp_path: Path) -> N
     model = page(tmp_path, "models/qwen3-30b-a3b")
     assert model.find("abbr", string="MoE") is not None
     assert model.find(class_="pa-calculator") is not None
-    assert _raw_markdown(site) == []
+    assert raw_markdown(site) == []
