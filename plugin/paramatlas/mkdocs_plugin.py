@@ -160,9 +160,20 @@ class ParamatlasPlugin(BasePlugin[ParamatlasConfig]):
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
+        if self._is_entry_page(page):
+            # Out of the navigation, a theme's sidebar has nothing to show for the page: leave it
+            # out (Material's `hide`); the page's breadcrumbs say where it sits.
+            hidden = page.meta.setdefault("hide", [])
+            if isinstance(hidden, list) and "navigation" not in hidden:
+                hidden.append("navigation")
         if not self._abbreviations:
             return markdown
         return f"{markdown}\n\n{self._abbreviations}\n"
+
+    def _is_entry_page(self, page: Page) -> bool:
+        """A generated model, device, family or term page that is not in the navigation."""
+        generated = self._generated.files if self._generated else {}
+        return page.file.src_uri in generated and page.file.inclusion == InclusionLevel.NOT_IN_NAV
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         deferred = self._generated.deferred if self._generated else None

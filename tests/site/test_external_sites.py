@@ -182,8 +182,17 @@ def test_entry_pages_stay_out_of_the_navigation_unless_asked(tmp_path: Path) -> 
         assert {"models/", "hardware/", "glossary/", "methodology/"} <= links
         assert ("models/qwen3-30b-a3b/" in links) is entries_in_nav
         assert ("hardware/rtx-4090/" in links) is entries_in_nav
-        # out of the navigation is not out of the site
-        assert (site / "site/models/qwen3-30b-a3b/index.html").is_file()
+        # out of the navigation is not out of the site, and says where it sits
+        model = page(site, "models/qwen3-30b-a3b")
+        trail = model.select_one('nav.pa-breadcrumbs[aria-label="Breadcrumb"]')
+        assert trail is not None
+        assert [(a.get_text(), a["href"]) for a in trail.find_all("a")] == [
+            ("Models", "../"),
+            ("Qwen3", "../../families/qwen3/"),
+        ]
+        # an empty navigation sidebar is left out; in the navigation, it stays
+        sidebar = model.select_one('[data-md-type="navigation"]')
+        assert sidebar is not None and sidebar.has_attr("hidden") is not entries_in_nav
 
 
 def test_table_links_follow_use_directory_urls(tmp_path: Path) -> None:

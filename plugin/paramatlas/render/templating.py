@@ -119,6 +119,7 @@ def environment(
         return html if deferred is None else deferred.defer(html)
 
     env.globals["linked_table"] = table
+    env.globals["breadcrumbs"] = breadcrumbs
     env.filters.update(
         prose=prose,
         inline_prose=inline_prose,
@@ -132,6 +133,20 @@ def environment(
         figure_status=figure_status,
     )
     return env
+
+
+def breadcrumbs(*trail: tuple[str, str]) -> Markup:
+    """Where an entry page sits, for a reader who arrived from search: (title, page) pairs,
+    the pages being this site's own (built from ids, never from data text).
+
+    The links are Markdown inside the element (md_in_html), so MkDocs resolves them like any other.
+    """
+    links = Markup(" &rsaquo; ").join(
+        Markup("[{}]({})").format(plain(title), target) for title, target in trail
+    )
+    return Markup(
+        '<nav class="pa-breadcrumbs" aria-label="Breadcrumb" markdown="span">{}</nav>'
+    ).format(links)
 
 
 def figure_status(status: str) -> Markup:
