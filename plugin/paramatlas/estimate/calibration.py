@@ -56,7 +56,7 @@ from .speed import (
 MIN_GROUP_ROWS = 6
 MIN_GROUP_DEVICES = 2
 # How many devices' worth of weight the range of every group gives to all groups' results.
-PRIOR_DEVICES = 3
+PRIOR_DEVICES = 6
 POOLED = "pooled"
 UNKNOWNS = 4
 
