@@ -112,3 +112,15 @@ def test_pattern_split_puts_the_second_kind_last_in_each_group() -> None:
     assert pattern_split(35, (4, 1)) == (28, 7)
     assert pattern_split(48, (3, 1)) == (36, 12)  # Qwen3-Next: 36 linear, 12 full
     assert pattern_split(5, (5, 1)) == (5, 0)
+
+
+def test_only_gated_deltanet_layers_count_as_delta_layers() -> None:
+    from paramatlas import load_dataset
+    from paramatlas.estimate.parameters import delta_layer_count
+
+    dataset = load_dataset()
+    # Qwen3-Next: 48 layers, 3 gated-DeltaNet to 1 full-attention
+    assert delta_layer_count(dataset.model("qwen3-next-80b-a3b").architecture) == 36
+    # Mamba-2 hybrids and plain transformers have none
+    assert delta_layer_count(dataset.model("granite-4.0-h-tiny").architecture) == 0
+    assert delta_layer_count(dataset.model("llama-3.1-8b").architecture) == 0

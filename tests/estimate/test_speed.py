@@ -29,10 +29,12 @@ def dataset() -> Dataset:
     return load_dataset()
 
 
-def _group(efficiency: float, kv: float, layer: float, moe: float) -> SpeedGroup:
+def _group(
+    efficiency: float, kv: float, layer: float, moe: float, delta: float = 0.0
+) -> SpeedGroup:
     return SpeedGroup(
         "test",
-        DecodeCoefficients(efficiency, kv, layer, moe),
+        DecodeCoefficients(efficiency, kv, layer, moe, delta),
         Spread(0.8, 1.2),
         None,
         None,
@@ -44,12 +46,13 @@ def _group(efficiency: float, kv: float, layer: float, moe: float) -> SpeedGroup
 
 def test_decode_seconds_by_hand() -> None:
     # 4 GB of weights at 1000 GB/s = 4 ms at peak; 1 GB of KV = 1 ms; 0.5 GB on a 100 GB/s host.
-    work = DecodeWork(0.004, 0.001, 0.005, layers=32, moe_layers=16)
-    device = _group(0.8, 0.5, 20e-6, 10e-6)
+    # 24 of the 32 layers are gated DeltaNet, at 300 µs each.
+    work = DecodeWork(0.004, 0.001, 0.005, layers=32, moe_layers=16, delta_layers=24)
+    device = _group(0.8, 0.5, 20e-6, 10e-6, 300e-6)
     cpu = _group(0.5, 0.5, 0, 0)
-    expected = 0.004 / 0.8 + 0.001 / 0.5 + 0.005 / 0.5 + 32 * 20e-6 + 16 * 10e-6
+    expected = 0.004 / 0.8 + 0.001 / 0.5 + 0.005 / 0.5 + 32 * 20e-6 + 16 * 10e-6 + 24 * 300e-6
     assert decode_seconds(work, device, cpu.decode.efficiency) == pytest.approx(expected)
-    assert expected == pytest.approx(0.0178)
+    assert expected == pytest.approx(0.025)
 
 
 def _synthetic(dataset: Dataset, truth: DecodeCoefficients) -> list[Observation]:
@@ -66,12 +69,13 @@ def _synthetic(dataset: Dataset, truth: DecodeCoefficients) -> list[Observation]
 
 
 def test_fit_recovers_the_coefficients_that_made_the_data(dataset: Dataset) -> None:
-    truth = DecodeCoefficients(0.85, 0.6, 40e-6, 25e-6)
+    truth = DecodeCoefficients(0.85, 0.6, 40e-6, 25e-6, 300e-6)
     fitted = fit_speed_model(_synthetic(dataset, truth)).groups["CUDA"].decode
     assert fitted.efficiency == pytest.approx(truth.efficiency, rel=1e-6)
     assert fitted.kv_efficiency == pytest.approx(truth.kv_efficiency, rel=1e-6)
     assert fitted.layer_seconds == pytest.approx(truth.layer_seconds, rel=1e-6)
     assert fitted.moe_layer_seconds == pytest.approx(truth.moe_layer_seconds, rel=1e-6)
+    assert fitted.delta_layer_seconds == pytest.approx(truth.delta_layer_seconds, rel=1e-6)
 
 
 def test_efficiency_never_exceeds_one(dataset: Dataset) -> None:

@@ -223,7 +223,8 @@
     var peak = weightSeconds + kvSeconds + hostSeconds;
     var bound = 1 / peak;
     var seconds = weightSeconds / group.efficiency + kvSeconds / group.kv_efficiency +
-      model.layers * group.layer_seconds + model.moe_layers * group.moe_layer_seconds;
+      model.layers * group.layer_seconds + model.moe_layers * group.moe_layer_seconds +
+      model.delta_layers * group.delta_layer_seconds;
     seconds = seconds + hostSeconds / shared.speed.host_efficiency;
     var decode = Math.min(bound, 1 / seconds);
     out.decode_tokens_per_s = decode;

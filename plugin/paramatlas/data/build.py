@@ -293,6 +293,7 @@ def speed_group(data: dict[str, Any]) -> SpeedGroup:
             decode["kv_efficiency"],
             decode["layer_seconds"],
             decode["moe_layer_seconds"],
+            decode.get("delta_layer_seconds", 0.0),
         ),
         decode_spread=Spread(*data["decode_spread"]),
         prefill_utilisation=data.get("prefill_utilisation"),

@@ -292,6 +292,8 @@ class DecodeCoefficients:
     """Fixed cost per layer per token."""
     moe_layer_seconds: float
     """Extra fixed cost per mixture-of-experts layer per token (routing and dispatch)."""
+    delta_layer_seconds: float = 0.0
+    """Extra fixed cost per gated-DeltaNet layer per token (its recurrent state update)."""
 
 
 @dataclass(frozen=True)

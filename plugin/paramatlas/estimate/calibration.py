@@ -42,7 +42,7 @@ from ..data.records import (
     Spread,
 )
 from .memory import kv_cache_bytes, weight_bytes
-from .parameters import count_parameters, moe_layer_count
+from .parameters import count_parameters, delta_layer_count, moe_layer_count
 from .plan import make_plan, quantizations_by_id
 from .speed import (
     GB,
@@ -58,7 +58,7 @@ MIN_GROUP_DEVICES = 2
 # How many devices' worth of weight the range of every group gives to all groups' results.
 PRIOR_DEVICES = 6
 POOLED = "pooled"
-UNKNOWNS = 4
+UNKNOWNS = 5
 
 
 @dataclass(frozen=True)
@@ -135,6 +135,7 @@ def _observe(dataset: Dataset, measurement: Measurement) -> Observation:
             host_read / (host.bandwidth_gb_s * GB) if host is not None else 0.0,
             arch.layers,
             moe_layers,
+            delta_layer_count(arch),
         )
     peak = None
     if measurement.backend != "CPU" and not host_read and device.fp16_tflops:
@@ -166,7 +167,7 @@ class _Sums:
     """Normal-equation sums of weighted relative-error terms: additive over rows.
 
     Unknowns, all ≥ 0: the weights' and the KV cache's excess time over their bandwidth bound
-    (1/efficiency − 1), seconds per layer, seconds per MoE layer.
+    (1/efficiency − 1), seconds per layer, per MoE layer and per gated-DeltaNet layer.
     """
 
     matrix: tuple[tuple[float, ...], ...] = ((0.0,) * UNKNOWNS,) * UNKNOWNS
@@ -201,6 +202,7 @@ def _row_sums(observation: Observation, weight: float) -> _Sums:
         work.device_kv_seconds_at_peak / seconds,
         work.layers / seconds,
         work.moe_layers / seconds,
+        work.delta_layers / seconds,
     )
     target = 1 - features[0] - features[1]
     matrix = tuple(tuple(weight * a * b for b in features) for a in features)
@@ -209,15 +211,20 @@ def _row_sums(observation: Observation, weight: float) -> _Sums:
 
 
 KV = 1  # the index of the KV cache's unknown
+DELTA = 4  # the index of the gated-DeltaNet layer's unknown
 
 
-def _solve(sums: _Sums, kv_excess: float | None = None) -> DecodeCoefficients:
+def _solve(sums: _Sums, shared: DecodeCoefficients | None = None) -> DecodeCoefficients:
     """Non-negative least squares over the unknowns, by trying every active set.
 
-    With `kv_excess` the KV cache's unknown is held at that value (the pooled fit's): few groups
-    have enough long-context results to fit it alone.
+    With `shared` (the pooled fit) the KV cache's and the DeltaNet layer's unknowns are held at
+    its values: few groups have enough long-context or DeltaNet results to fit them alone.
     """
-    fixed = {KV: kv_excess} if kv_excess is not None else {}
+    fixed = (
+        {KV: 1 / shared.kv_efficiency - 1, DELTA: shared.delta_layer_seconds}
+        if shared is not None
+        else {}
+    )
     free = [index for index in range(UNKNOWNS) if index not in fixed]
     best: tuple[float, tuple[float, ...]] = (math.inf, (0.0,) * UNKNOWNS)
     for size in range(len(free) + 1):
@@ -228,8 +235,8 @@ def _solve(sums: _Sums, kv_excess: float | None = None) -> DecodeCoefficients:
             objective = _objective(sums, solution)
             if objective < best[0] - 1e-15:
                 best = (objective, solution)
-    weights, kv, layer, moe_layer = best[1]
-    return DecodeCoefficients(1 / (1 + weights), 1 / (1 + kv), layer, moe_layer)
+    weights, kv, layer, moe_layer, delta_layer = best[1]
+    return DecodeCoefficients(1 / (1 + weights), 1 / (1 + kv), layer, moe_layer, delta_layer)
 
 
 def _solve_subset(
@@ -297,7 +304,7 @@ class _Pool:
     def fit(
         self,
         without: Callable[[str], bool] = lambda device: False,
-        kv_efficiency: float | None = None,
+        shared: DecodeCoefficients | None = None,
     ) -> DecodeCoefficients:
         # The sums of all devices less those held out: one subtraction per held-out device
         # instead of adding up every other device for every hold-out.
@@ -305,7 +312,7 @@ class _Pool:
         for device, sums in self.by_device.items():
             if without(device):
                 total = total - sums
-        return _solve(total, None if kv_efficiency is None else 1 / kv_efficiency - 1)
+        return _solve(total, shared)
 
     @cached_property
     def total(self) -> _Sums:
@@ -327,15 +334,14 @@ def _predicted(row: Observation, coefficients: DecodeCoefficients) -> float:
 
 def _held_out_ratios(pool: _Pool, everything: _Pool) -> list[tuple[float, str]]:
     """measured ÷ estimated for every row, each device predicted by a fit without it (the KV
-    efficiency, shared by every group, refitted without it too)."""
+    efficiency and DeltaNet layer cost, shared by every group, refitted without it too)."""
     ratios = []
     for device in pool.by_device:
 
         def without(other: str, held: str = device) -> bool:
             return other == held
 
-        kv_efficiency = everything.fit(without).kv_efficiency
-        coefficients = pool.fit(without, kv_efficiency)
+        coefficients = pool.fit(without, everything.fit(without))
         for row in pool.rows:
             if row.device == device:
                 assert row.measurement.tg128 is not None
@@ -390,7 +396,7 @@ def fit_speed_model(rows: Sequence[Observation]) -> SpeedModel:
         utilisation, prefill_spread = _prefill(by_group[name])
         groups[name] = SpeedGroup(
             name,
-            pool.fit(kv_efficiency=pooled.decode.kv_efficiency) if calibrated else pooled.decode,
+            pool.fit(shared=pooled.decode) if calibrated else pooled.decode,
             spread_from_ratios(held_out[name], prior, PRIOR_DEVICES)
             if calibrated
             else pooled.decode_spread,

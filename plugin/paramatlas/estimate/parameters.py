@@ -280,6 +280,14 @@ def _linear_attention_params(linear: LinearAttention | None, hidden: int) -> int
     return in_proj + conv + 2 * value_heads + (linear.value_head_dim or 0) + out_proj
 
 
+def delta_layer_count(arch: Architecture) -> int:
+    """Gated-DeltaNet layers (Qwen3-Next, Qwen3.5): linear attention with a per-token state
+    update that runtimes run as many small kernels. Mamba-2 layers are not counted here."""
+    if arch.linear_attention is None or arch.linear_attention.kind != "gated-deltanet":
+        return 0
+    return _attention_layer_counts(arch)[1]
+
+
 def moe_layer_count(arch: Architecture) -> int:
     """Layers whose FFN is a mixture of experts."""
     if arch.experts is None:

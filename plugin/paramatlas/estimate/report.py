@@ -13,7 +13,12 @@ from ..data.dataset import bundled_speed_model
 from ..data.records import Dataset, Hardware, Model, Quantization, SpeedGroup, SpeedModel
 from .calibration import calibrate
 from .fit import usable_memory
-from .parameters import ParameterBreakdown, count_parameters, moe_layer_count
+from .parameters import (
+    ParameterBreakdown,
+    count_parameters,
+    delta_layer_count,
+    moe_layer_count,
+)
 from .plan import Plan, longest_context, make_plan
 from .speed import GB, DecodeWork, decode_seconds, device_backend, speed_group
 
@@ -153,6 +158,7 @@ def decode_work(plan: Plan) -> DecodeWork | None:
         host_seconds,
         arch.layers,
         moe_layer_count(arch),
+        delta_layer_count(arch),
     )
 
 

@@ -5,6 +5,7 @@ Decode is memory-bound, but no runtime reaches its bound:
     seconds per token = device bytes / (device bandwidth × efficiency)
                       + host bytes / (host bandwidth × CPU efficiency)
                       + layers × seconds per layer + MoE layers × seconds per MoE layer
+                      + gated-DeltaNet layers × seconds per DeltaNet layer
 
 The efficiency is the share of peak bandwidth the backend's kernels reach on the bytes a token
 reads (weights and KV cache); the per-layer costs are what every token pays whatever the model's
@@ -75,6 +76,7 @@ class DecodeWork:
     host_seconds_at_peak: float
     layers: int
     moe_layers: int
+    delta_layers: int = 0
 
     @property
     def seconds_at_peak(self) -> float:
@@ -94,6 +96,7 @@ def device_seconds(work: DecodeWork, group: SpeedGroup) -> float:
         + work.device_kv_seconds_at_peak / coefficients.kv_efficiency
         + work.layers * coefficients.layer_seconds
         + work.moe_layers * coefficients.moe_layer_seconds
+        + work.delta_layers * coefficients.delta_layer_seconds
     )
 
 

@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from ..data.records import Hardware, Model, SpeedGroup
 from ..estimate import fit, memory
-from ..estimate.parameters import moe_layer_count
+from ..estimate.parameters import delta_layer_count, moe_layer_count
 from ..estimate.plan import DEFAULT_CONTEXT, DEFAULT_KV_QUANT, DEFAULT_QUANT
 from ..estimate.report import model_max_context
 from ..estimate.speed import GB, device_backend, speed_group
@@ -47,6 +47,7 @@ def _group(group: SpeedGroup) -> dict[str, Any]:
         "kv_efficiency": group.decode.kv_efficiency,
         "layer_seconds": group.decode.layer_seconds,
         "moe_layer_seconds": group.decode.moe_layer_seconds,
+        "delta_layer_seconds": group.decode.delta_layer_seconds,
         "spread": [group.decode_spread.low, group.decode_spread.high],
         "prefill_utilisation": group.prefill_utilisation,
         "prefill_spread": [group.prefill_spread.low, group.prefill_spread.high]
@@ -163,6 +164,7 @@ def calculator_model(guide: Guide, model: Model) -> dict[str, Any]:
         },
         "layers": arch.layers,
         "moe_layers": moe_layer_count(arch),
+        "delta_layers": delta_layer_count(arch),
         "attention_width": arch.attention.heads * arch.attention.head_dim,
         "cache": _cache(layout),
         "overhead": {"widest": widest, "vocab_size": arch.vocab_size},

@@ -196,7 +196,11 @@ def methodology_context(guide: Guide) -> dict[str, Any]:
         if row.measurement.tg128 and row.decode_bound and row.measurement.tg128 > row.decode_bound
     ]
     host = guide.host
+    delta_rows = [row for row in rows if row.fits_decode and row.work and row.work.delta_layers]
     return {
+        "delta_layer_us": f"{model.pooled.decode.delta_layer_seconds * 1e6:.0f}",
+        "delta_rows": len(delta_rows),
+        "delta_devices": len({row.device for row in delta_rows}),
         "measurement_count": len(rows),
         "device_count": len({row.device for row in rows}),
         "source_count": len({row.source for row in rows}),

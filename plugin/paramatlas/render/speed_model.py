@@ -32,6 +32,7 @@ def _group(group: SpeedGroup) -> dict[str, Any]:
             "kv_efficiency": _round(group.decode.kv_efficiency),
             "layer_seconds": _round(group.decode.layer_seconds),
             "moe_layer_seconds": _round(group.decode.moe_layer_seconds),
+            "delta_layer_seconds": _round(group.decode.delta_layer_seconds),
         },
         "decode_spread": [_round(group.decode_spread.low), _round(group.decode_spread.high)],
     }
