@@ -17,7 +17,7 @@ from paramatlas import load_dataset
 from paramatlas.data.build import architecture
 from paramatlas.data.records import AlsoReported, Count, Dataset
 from paramatlas.estimate.calibration import observations
-from paramatlas.estimate.from_hf import architecture_from_config
+from paramatlas.estimate.from_hf import ConfigError, architecture_from_config
 from paramatlas.estimate.memory import weight_bytes
 from paramatlas.estimate.parameters import active_variants, count_parameters
 
@@ -32,11 +32,11 @@ def dataset() -> Dataset:
 
 def _tolerance(value: float, approximate: bool) -> float:
     """1%, or one unit in the last digit a vendor published ("3.3B" may be 3.25–3.35 rounded,
-    or up to 3.4 truncated), whichever is looser."""
+    or up to 3.4 truncated; "1T" anything that rounds to it), whichever is looser."""
     if not approximate and value % 1e8:
         return 0.01
-    digits = 2 if value < 1e10 else 3
-    unit = 10 ** (math.floor(math.log10(value)) - digits + 1)
+    digits = len(str(round(value)).rstrip("0")) or 1  # 13_000_000_000 was published as "13B"
+    unit = 10 ** (math.floor(math.log10(value)) - max(digits, 2) + 1)
     return max(0.01, unit / value)
 
 
@@ -70,6 +70,34 @@ def test_counts_from_real_configs_match_published_figures(dataset: Dataset, path
             for value in candidates
         ]
         assert min(gaps) <= 0, f"{path.stem} {count}: derived {candidates}, published {published}"
+
+
+@pytest.mark.parametrize("path", CONFIGS, ids=[p.stem for p in CONFIGS])
+def test_from_hf_reads_every_config_as_the_entry_records_it(dataset: Dataset, path: Path) -> None:
+    """The entry written by hand and the one derived from the real config count the same."""
+    from_config = count_parameters(
+        architecture(architecture_from_config(json.loads(path.read_text())))
+    )
+    entry = count_parameters(dataset.model(path.stem).architecture)
+    assert from_config.total == pytest.approx(entry.total, rel=0.002)
+    assert from_config.active == pytest.approx(entry.active, rel=0.002)
+
+
+def test_block_hybrids_are_refused_not_miscounted() -> None:
+    # Nemotron-H lists a Mamba, MoE or attention block per layer; counting every layer as
+    # attention plus MoE gave 3x the real total.
+    config = {
+        "model_type": "nemotron_h",
+        "hidden_size": 2688,
+        "num_hidden_layers": 52,
+        "num_attention_heads": 32,
+        "num_key_value_heads": 2,
+        "vocab_size": 131072,
+        "intermediate_size": 1856,
+        "hybrid_override_pattern": "MEMEM*EMEMEM*E",
+    }
+    with pytest.raises(ConfigError, match="hybrid_override_pattern"):
+        architecture_from_config(config)
 
 
 # Published sizes the estimate is not expected to match, and why.

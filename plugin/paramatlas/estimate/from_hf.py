@@ -20,8 +20,28 @@ _TIED_BY_DEFAULT = {"gemma", "gemma2", "gemma3", "gemma3_text", "gemma3n", "gemm
 # Architectures with biases on the Q, K and V projections.
 _QKV_BIAS = {"qwen2", "qwen2_moe"}
 # Architectures that normalise queries and keys per head.
-_QK_NORM = {"qwen3", "qwen3_moe", "gemma3", "gemma3_text", "gemma3n", "gemma3n_text", "olmo2"}
+_QK_NORM = {
+    "qwen3",
+    "qwen3_moe",
+    "qwen3_next",
+    "qwen3_5_text",
+    "qwen3_5_moe_text",
+    "gemma3",
+    "gemma3_text",
+    "gemma3n",
+    "gemma3n_text",
+    "gemma4_text",
+    "olmo2",
+    "olmo3",
+}
+# Architectures whose attention output is gated (doubling q_proj) without an `attn_output_gate`
+# key saying so; configs that have the key are read from it.
 _OUTPUT_GATE = {"qwen3_next"}
+# Hybrids whose layers are not a repeating pattern the format can hold: they are written by hand.
+_UNSUPPORTED = {
+    "hybrid_override_pattern": "a per-layer Mamba/MoE/attention block list (Nemotron-H)",
+    "hybrid_layer_pattern": "a per-layer sliding/full attention list with its own KV heads (MiMo)",
+}
 # DeepSeek-V4's single KV head comes from one projection that serves as both key and value.
 _K_EQUALS_V = {"deepseek_v4"}
 # Llama 4 runs one shared expert, as wide as a routed one, in every MoE layer; its config does
@@ -97,6 +117,12 @@ def architecture_from_config(config: dict[str, Any]) -> dict[str, Any]:
     """The `architecture` block of a model entry, from a config.json object."""
     config = text_config(config)
     model_type = str(config.get("model_type", ""))
+    for key, what in _UNSUPPORTED.items():
+        if config.get(key):
+            raise ConfigError(
+                f"config.json's {key!r} describes {what}, which from-hf cannot count; "
+                "write the entry by hand from a sibling with the same design"
+            )
     hidden = _int(config, "hidden_size", "d_model", "n_embd")
     heads = _int(config, "num_attention_heads", "n_head", "n_heads")
     layers = _int(config, "num_hidden_layers", "n_layer", "n_layers")
@@ -163,7 +189,7 @@ def _attention(config: dict[str, Any], model_type: str, hidden: int, heads: int)
     attention["qkv_bias"] = bool(config.get("attention_bias", model_type in _QKV_BIAS))
     if model_type in _QK_NORM:
         attention["qk_norm"] = True
-    if model_type in _OUTPUT_GATE:
+    if config.get("attn_output_gate", model_type in _OUTPUT_GATE):
         attention["output_gate"] = True
     chunk = config.get("attention_chunk_size")
     if chunk and model_type in _ALWAYS_ONE_SHARED_EXPERT:
@@ -184,8 +210,23 @@ def _attention(config: dict[str, Any], model_type: str, hidden: int, heads: int)
             attention["layer_pattern"] = f"{pattern[0]}:{pattern[1]}"
     if config.get("num_kv_shared_layers"):
         attention["kv_shared_layers"] = _int(config, "num_kv_shared_layers")
+    global_layers = _global_layers(config)
+    if global_layers:
+        attention["global_layers"] = global_layers
     attention.update(_low_rank_and_compressed(config, model_type))
     return attention
+
+
+def _global_layers(config: dict[str, Any]) -> dict[str, Any]:
+    """Gemma 4's global layers: fewer, wider KV heads, with K and V from one projection."""
+    fields: dict[str, Any] = {}
+    if config.get("num_global_key_value_heads"):
+        fields["kv_heads"] = _int(config, "num_global_key_value_heads")
+    if config.get("global_head_dim"):
+        fields["head_dim"] = _int(config, "global_head_dim")
+    if config.get("attention_k_eq_v"):
+        fields["k_equals_v"] = True
+    return fields
 
 
 def _low_rank_and_compressed(config: dict[str, Any], model_type: str) -> dict[str, Any]:
@@ -230,7 +271,9 @@ def _experts(config: dict[str, Any], model_type: str) -> dict[str, Any] | None:
     routed = _int(config, *keys)
     if routed < 2:
         return None
-    top_k = _int(config, "num_experts_per_tok", "num_experts_per_token", "moe_top_k")
+    top_k = _int(
+        config, "num_experts_per_tok", "num_experts_per_token", "moe_top_k", "top_k_experts"
+    )
     if top_k > routed:
         raise ConfigError(f"config.json routes each token to {top_k} of only {routed} experts")
     experts: dict[str, Any] = {
@@ -246,6 +289,10 @@ def _experts(config: dict[str, Any], model_type: str) -> dict[str, Any] | None:
     elif config.get("shared_expert_intermediate_size"):
         experts["shared"] = 1
         experts["shared_intermediate_size"] = _int(config, "shared_expert_intermediate_size")
+    elif config.get("enable_moe_block") and config.get("intermediate_size"):
+        # Gemma 4 runs a dense MLP beside the experts in every layer: an always-on shared expert.
+        experts["shared"] = 1
+        experts["shared_intermediate_size"] = _int(config, "intermediate_size")
     if config.get("first_k_dense_replace"):
         experts["dense_layers"] = _int(config, "first_k_dense_replace")
     interval = _int(
