@@ -79,7 +79,8 @@ def _parser() -> argparse.ArgumentParser:
         nargs="?",
         type=Path,
         metavar="DATA_DIR",
-        help="the dataset folder (default: the bundled dataset)",
+        help="the dataset folder, data in a checkout (default: the bundled dataset, which in "
+        "an editable install of a checkout is that checkout's data folder)",
     )
     validate.add_argument(
         "--quiet", "-q", action="store_true", help="print errors only, not warnings or the summary"
@@ -210,8 +211,8 @@ def _add_from_hf(commands: Any) -> None:
     command.add_argument(
         "--out",
         type=Path,
-        help="write the entry to this folder (data/models/<family>/) as <id>.yaml, never "
-        "over an existing file, instead of printing it",
+        help="write the entry as <id>.yaml into this folder, the family's folder such as "
+        "data/models/qwen3, never over an existing file, instead of printing it",
     )
     command.add_argument("--license", dest="license_name", help="licence (SPDX id or name)")
 

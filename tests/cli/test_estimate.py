@@ -227,8 +227,16 @@ def test_new_writes_a_schema_valid_skeleton_that_validate_refuses(tmp_path: Path
     assert schema_problems(document, "model") == []  # an editor completes it from the start
     check = run_cli("validate", data)
     assert check.returncode == 1
-    assert f"{written}:6:7: 'name' still holds the FILL-IN marker" in check.stderr
+    assert f"{written}:6:8: 'name' still holds the FILL-IN marker" in check.stderr
     assert "the address still holds the placeholder OWNER/NAME" in check.stderr
+    # numbers cannot hold the marker, so their comments do: each is reported at its line
+    layers = next(
+        number
+        for number, line in enumerate(written.read_text().splitlines(), start=1)
+        if line.startswith("  layers:")
+    )
+    assert f"{written}:{layers}:" in check.stderr
+    assert "a FILL-IN comment of a new entry is left" in check.stderr
     again = run_cli("new", "qwen3-4b", "--family", "qwen3", "--data", data)
     assert again.returncode == 2 and "exists already" in again.stderr
     unknown = run_cli("new", "x-1b", "--family", "qwen-3", "--data", data)

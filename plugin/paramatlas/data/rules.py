@@ -13,7 +13,7 @@ from typing import Any
 
 from .names import read_name
 from .problems import Problem, Severity
-from .safe_text import strings, text_issues
+from .safe_text import UNFINISHED, TextIssue, strings, text_issues
 from .suggest import closest
 from .yaml_source import JsonPath, YamlDocument
 
@@ -452,7 +452,10 @@ def _tolerance(*counts: dict[str, Any]) -> float:
 
 
 def billions(value: float) -> str:
-    return f"{value / 1e9:.3g}B" if value >= 1e9 else f"{value / 1e6:.3g}M"
+    """A count as a reader writes it: 30.5B, 350M, or the plain number below a million."""
+    if value >= 1e9:
+        return f"{value / 1e9:.3g}B"
+    return f"{value / 1e6:.3g}M" if value >= 1e6 else f"{value:,.0f}"
 
 
 def _count_arithmetic(by_kind: Documents) -> Iterator[Problem]:
@@ -591,7 +594,48 @@ def _safe_text(by_kind: Documents) -> Iterator[Problem]:
         for document in documents:
             for path, text in strings(document.value):
                 for issue in text_issues(path, text):
-                    yield problem_at(document, path, issue.message, issue.hint)
+                    yield _text_problem(document, path, issue)
+
+
+def _text_problem(document: YamlDocument, path: JsonPath, issue: TextIssue) -> Problem:
+    """A text problem at its own line: in a folded block (`notes: >`) the value starts lines
+    above what was found."""
+    start = document.position_of(path)
+    if issue.pattern is None or not document.text:
+        return problem_at(document, path, issue.message, issue.hint)
+    lines = document.text.splitlines()
+    indent = len(lines[start.line - 1]) - len(lines[start.line - 1].lstrip()) if lines else 0
+    for number in range(start.line, len(lines) + 1):
+        line = lines[number - 1]
+        if number > start.line and line.strip() and len(line) - len(line.lstrip()) <= indent:
+            break  # past the end of this value
+        offset = start.column - 1 if number == start.line else 0
+        found = issue.pattern.search(line, offset)
+        if found:
+            return Problem(
+                document.path, number, found.start() + 1, issue.message, issue.hint, Severity.ERROR
+            )
+    return problem_at(document, path, issue.message, issue.hint)
+
+
+def _unfinished_comments(by_kind: Documents) -> Iterator[Problem]:
+    """`paramatlas new` marks each value to fill with a FILL-IN comment; none may be left."""
+    for documents in by_kind.values():
+        for document in documents:
+            for number, line in enumerate(document.text.splitlines(), start=1):
+                comment = line.find("#", 1)
+                while comment > 0 and not line[comment - 1].isspace():
+                    comment = line.find("#", comment + 1)
+                marker = line.find(UNFINISHED, comment) if comment > 0 else -1
+                if marker >= 0:
+                    yield Problem(
+                        document.path,
+                        number,
+                        marker + 1,
+                        "a FILL-IN comment of a new entry is left",
+                        "fill the value on this line from the source, then delete the comment",
+                        Severity.ERROR,
+                    )
 
 
 # -- dates and names of pages ----------------------------------------------------------------
@@ -699,4 +743,5 @@ _RULES: tuple[Rule, ...] = (
     _reserved_ids,
     _hardware_memory,
     _hardware_figure_status,
+    _unfinished_comments,
 )

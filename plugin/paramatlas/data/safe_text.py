@@ -21,6 +21,7 @@ PROSE_KEYS = frozenset({"notes", "note", "description", "definition", "example"}
 # What `paramatlas new` leaves where a contributor must write something.
 UNFINISHED = "FILL-IN"
 PLACEHOLDER_ADDRESS = "OWNER/NAME"
+_UNFINISHED = re.compile(re.escape(UNFINISHED))
 # Keys holding addresses; checked by the schema's URL pattern instead.
 ADDRESS_KEYS = frozenset({"url"})
 
@@ -29,12 +30,15 @@ ADDRESS_KEYS = frozenset({"url"})
 class TextIssue:
     message: str
     hint: str
+    pattern: re.Pattern[str] | None = None
+    """What was found, so a report can point at its line in a text that spans lines."""
 
 
 def _check(
     pattern: str, message: str, hint: str, flags: int = 0
 ) -> tuple[re.Pattern[str], TextIssue]:
-    return re.compile(pattern, flags), TextIssue(message, hint)
+    compiled = re.compile(pattern, flags)
+    return compiled, TextIssue(message, hint, compiled)
 
 
 _EVERYWHERE = (
@@ -50,8 +54,9 @@ _EVERYWHERE = (
     ),
     _check(
         r"<\s*/?\s*[A-Za-z!?/]",
-        "HTML is not allowed in data",
-        "use Markdown emphasis and links instead of tags; write 'less than' as '< ' with a space",
+        "HTML is not allowed in data: '<' followed by a letter reads as a tag",
+        "name a tag in words (the think tags), use Markdown emphasis and links instead of "
+        "tags, and write 'less than' as '< ' with a space",
     ),
     _check(
         r"\b(javascript|vbscript|data|file)\s*:",
@@ -121,6 +126,7 @@ def text_issues(path: JsonPath, text: str) -> Iterator[TextIssue]:
         yield TextIssue(
             f"'{key}' still holds the {UNFINISHED} marker of a new entry",
             "replace it with the figure or text from the source, as the comment beside it says",
+            _UNFINISHED,
         )
     yield from _character_issues(text)
 

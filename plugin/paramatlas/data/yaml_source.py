@@ -73,6 +73,8 @@ class YamlDocument:
     value: Any
     value_positions: dict[JsonPath, Position] = field(default_factory=dict)
     key_positions: dict[JsonPath, Position] = field(default_factory=dict)
+    text: str = ""
+    """The file as written, comments included."""
 
     def position_of(self, json_path: JsonPath) -> Position:
         """The position of the value at `json_path`, or of its nearest present ancestor."""
@@ -276,7 +278,7 @@ def parse_yaml(text: str, display_path: str) -> tuple[YamlDocument | None, list[
     ]
     if root is None:
         return None, [*problems, Problem(display_path, 1, 1, "the file is empty")]
-    document = YamlDocument(display_path, None)
+    document = YamlDocument(display_path, None, text=text)
     document.value = _to_value(root, (), document, problems, depth=0)
     return document, problems
 

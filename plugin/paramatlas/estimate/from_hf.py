@@ -360,8 +360,9 @@ def model_entry(
                 "url": f"https://huggingface.co/{repo}/blob/main/config.json",
             }
         ],
-        "notes": "Counts derived from config.json by paramatlas from-hf; "
-        "replace them with the model card's figures where it gives them.",
+        "notes": "Counts derived from config.json by paramatlas from-hf. Where the model card "
+        "gives a figure, record it as the official count with the card as its source; where the "
+        "card and the derived count differ, say so here.",
     }
     return entry
 

@@ -126,7 +126,8 @@ def _consequences(base: Dataset, head: Dataset, result: Review) -> None:
         model = head.model(model_id)
         fits = [d.id for d in head.hardware if after.best(model, d).fit == "fits"]
         result.consequences.append(
-            f"new model {model_id}: {_memory(after, model)} at {MEMORY_QUANT}; fits fully on "
+            f"new model {model_id}: {_memory(after, model)} at {MEMORY_QUANT} and "
+            f"{numbers.context(GUIDANCE_CONTEXT)} tokens of context; fits fully on "
             f"{len(fits)} of {len(head.hardware)} devices"
         )
     if not result.changed and base.speed_model != head.speed_model:
@@ -152,7 +153,10 @@ def _model_effects(before: Guide, after: Guide, old: Model, new: Model) -> list[
             effects.append(f"{count}: {numbers.count(was)} → {numbers.count(now)}")
     was_memory, now_memory = _memory(before, old), _memory(after, new)
     if was_memory != now_memory:
-        effects.append(f"memory at {MEMORY_QUANT}, 8K context: {was_memory} → {now_memory}")
+        effects.append(
+            f"memory at {MEMORY_QUANT}, {numbers.context(GUIDANCE_CONTEXT)} context: "
+            f"{was_memory} → {now_memory}"
+        )
     for device in after.dataset.hardware:
         if device.id not in before.dataset.ids("hardware"):
             continue
