@@ -50,7 +50,9 @@ def _derived_agreement(by_kind: Documents) -> Iterator[Problem]:
             if declared is None or (declared["status"] == "derived" and not derived):
                 continue
             tolerance = (
-                DERIVED_APPROXIMATE_TOLERANCE if declared.get("approximate") else DERIVED_TOLERANCE
+                max(DERIVED_APPROXIMATE_TOLERANCE, rounding_tolerance(declared["value"]))
+                if declared.get("approximate")
+                else DERIVED_TOLERANCE
             )
             gaps = {
                 convention: (value - declared["value"]) / declared["value"]
@@ -69,6 +71,18 @@ def _derived_agreement(by_kind: Documents) -> Iterator[Problem]:
                 "check the hyperparameters against config.json, or explain the difference in notes",
                 Severity.WARNING,
             )
+
+
+def rounding_tolerance(value: float) -> float:
+    """Half a unit of the last digit a rounded figure is written with, as a share of it.
+
+    A card's "3B" stands for anything from 2.5B to 3.5B; "30.5B" for 30.45B to 30.55B. The
+    figure is read in the unit it would be written in (M, B or T), so "10B" has two digits.
+    """
+    scale = 1e12 if value >= 1e12 else 1e9 if value >= 1e9 else 1e6
+    written = f"{value / scale:g}"
+    decimals = len(written.split(".")[1]) if "." in written else 0
+    return 0.5 * 10**-decimals * scale / value
 
 
 def _ple_variants(tables: int, params: dict[str, Any], encoders: int) -> dict[str, int]:
