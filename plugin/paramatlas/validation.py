@@ -82,7 +82,7 @@ def rounding_tolerance(value: float) -> float:
     scale = 1e12 if value >= 1e12 else 1e9 if value >= 1e9 else 1e6
     written = f"{value / scale:g}"
     decimals = len(written.split(".")[1]) if "." in written else 0
-    return 0.5 * 10**-decimals * scale / value
+    return 0.5 * scale / (10.0**decimals * value)
 
 
 def _ple_variants(tables: int, params: dict[str, Any], encoders: int) -> dict[str, int]:
