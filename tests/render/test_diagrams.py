@@ -69,3 +69,18 @@ def test_moe_picture_counts_only_the_layers_that_route() -> None:
     model = load_dataset().model("deepseek-v3")  # 61 layers, the first 3 dense
     svg = str(diagrams.moe_routing(model, "moe"))
     assert "One token through one of 58 MoE layers" in svg
+
+
+def test_the_same_picture_twice_has_distinct_ids() -> None:
+    """aria-labelledby must name one title: a second picture of a model gets ids of its own."""
+    site = Site(load_dataset())
+    first, second = (
+        parameter_picture(site, lambda target: target, "gemma-4-26b-a4b") for _ in range(2)
+    )
+    ids = [
+        element.get("id")
+        for html in (first, second)
+        for element in ET.fromstring(html).iter()
+        if element.get("id")
+    ]
+    assert ids and len(ids) == len(set(ids))

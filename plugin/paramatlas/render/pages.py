@@ -104,6 +104,14 @@ class Site:
             Abbreviator(abbreviation_titles(dataset)) if self.options.abbreviations else None
         )
         self.env = environment(self.options.override_dir, self.deferred, abbreviator)
+        self._ids_given: dict[str, int] = {}
+
+    def unique_id(self, prefix: str) -> str:
+        """`prefix`, then `prefix-2`, `prefix-3`…: element ids that stay unique however often a
+        macro draws the same chart, on one page or across the site."""
+        count = self._ids_given.get(prefix, 0) + 1
+        self._ids_given[prefix] = count
+        return prefix if count == 1 else f"{prefix}-{count}"
 
     def render(self, template: str, **context: Any) -> str:
         return self.env.get_template(template).render(**context)

@@ -307,7 +307,7 @@ def param_count(site: Site, link: Linker, model: str, count: str = "total") -> s
 def parameter_picture(site: Site, link: Linker, model: str) -> str:
     """The experts of a mixture-of-experts model, or the tables of a per-layer-embedding one."""
     record = _model(site, model)
-    picture = diagrams.parameter_picture(record, f"picture-{record.id}")
+    picture = diagrams.parameter_picture(record, site.unique_id(f"picture-{record.id}"))
     if picture is None:
         raise BadArgument(
             f"{model} is dense: every weight works for every token, so there is no split to "
