@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..data.names import NameClaim, read_name
 from ..data.records import Model
+from ..estimate.parameters import COMPRESS_OVERLAP_RATIO
 from . import numbers
 
 
@@ -40,7 +41,7 @@ def attention_phrase(model: Model) -> str:
         "mqa": f"multi-query attention ({attention.heads} query heads, one KV head)",
         "mla": "multi-head latent attention",
     }
-    phrase = names[attention.kind]
+    phrase = names[attention.kind] + _projections_phrase(model)
     if attention.sliding_window:
         if attention.layer_pattern:
             local, global_ = attention.layer_pattern
@@ -48,11 +49,53 @@ def attention_phrase(model: Model) -> str:
                 f"; {local} sliding-window layer{'s' if local > 1 else ''} "
                 f"({numbers.context(attention.sliding_window)} tokens) per {global_} global"
             )
+        elif attention.compress_ratios:
+            phrase += (
+                f"; every layer keeps a {numbers.context(attention.sliding_window)}-token window"
+            )
         else:
             phrase += f"; every layer sees a {numbers.context(attention.sliding_window)} window"
     if attention.kv_shared_layers:
         phrase += f"; the last {attention.kv_shared_layers} layers reuse earlier KV"
+    phrase += _compression_phrase(model)
+    if attention.indexer is not None and not attention.compress_ratios:
+        phrase += (
+            f"; a lightning indexer ({attention.indexer.heads} heads × "
+            f"{attention.indexer.head_dim}) picks the cached tokens each layer reads"
+        )
     return phrase
+
+
+def _projections_phrase(model: Model) -> str:
+    """Low-rank query and output projections, and a shared K/V projection (DeepSeek-V4)."""
+    attention = model.architecture.attention
+    parts = []
+    if attention.q_lora_rank:
+        parts.append(f"low-rank query (rank {attention.q_lora_rank:,})")
+    if attention.o_groups and attention.o_lora_rank:
+        parts.append(f"output in {attention.o_groups} groups of rank {attention.o_lora_rank:,}")
+    if attention.k_equals_v:
+        parts.append("one projection serves as key and value")
+    return f", {', '.join(parts)}" if parts else ""
+
+
+def _compression_phrase(model: Model) -> str:
+    """Which layers add compressed KV entries on top of their window (DeepSeek-V4)."""
+    attention = model.architecture.attention
+    ratios = attention.compress_ratios
+    if not ratios:
+        return ""
+    groups = []
+    for ratio in sorted(set(ratios) - {0}):
+        layers = ratios.count(ratio)
+        text = f"{layers} layer{'s' if layers > 1 else ''} add one entry per {ratio} tokens"
+        if attention.indexer is not None and ratio == COMPRESS_OVERLAP_RATIO:
+            text += (
+                f", read through an indexer ({attention.indexer.heads} heads × "
+                f"{attention.indexer.head_dim})"
+            )
+        groups.append(text)
+    return "; " + "; ".join(groups)
 
 
 def explain_claim(claim: NameClaim) -> str:
