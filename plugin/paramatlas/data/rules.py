@@ -6,6 +6,7 @@ Each rule reads schema-valid documents and returns problems placed at the value 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date, timedelta
 from pathlib import PurePath
@@ -618,20 +619,22 @@ def _text_problem(document: YamlDocument, path: JsonPath, issue: TextIssue) -> P
     return problem_at(document, path, issue.message, issue.hint)
 
 
+# A comment after a value (`layers: 1   # FILL-IN: …`); a file's opening comment lines, which
+# start at the first column, may name the marker when they explain it.
+_FILL_IN_COMMENT = re.compile(r"\s#.*?(" + re.escape(UNFINISHED) + ")")
+
+
 def _unfinished_comments(by_kind: Documents) -> Iterator[Problem]:
     """`paramatlas new` marks each value to fill with a FILL-IN comment; none may be left."""
     for documents in by_kind.values():
         for document in documents:
             for number, line in enumerate(document.text.splitlines(), start=1):
-                comment = line.find("#", 1)
-                while comment > 0 and not line[comment - 1].isspace():
-                    comment = line.find("#", comment + 1)
-                marker = line.find(UNFINISHED, comment) if comment > 0 else -1
-                if marker >= 0:
+                found = _FILL_IN_COMMENT.search(line)
+                if found:
                     yield Problem(
                         document.path,
                         number,
-                        marker + 1,
+                        found.start(1) + 1,
                         "a FILL-IN comment of a new entry is left",
                         "fill the value on this line from the source, then delete the comment",
                         Severity.ERROR,

@@ -135,7 +135,7 @@ def architecture_from_config(config: dict[str, Any]) -> dict[str, Any]:
             config.get("tie_word_embeddings", model_type in _TIED_BY_DEFAULT)
         ),
     }
-    arch["attention"] = _attention(config, model_type, hidden, heads)
+    arch["attention"] = _attention(config, model_type, hidden, heads, layers)
     experts = _experts(config, model_type)
     intermediate = _maybe_int(config, "intermediate_size")
     dense_width = _maybe_int(config, "intermediate_size_mlp", "intermediate_size")
@@ -164,7 +164,9 @@ def architecture_from_config(config: dict[str, Any]) -> dict[str, Any]:
     return arch
 
 
-def _attention(config: dict[str, Any], model_type: str, hidden: int, heads: int) -> dict[str, Any]:
+def _attention(
+    config: dict[str, Any], model_type: str, hidden: int, heads: int, layers: int
+) -> dict[str, Any]:
     attention: dict[str, Any] = {"heads": heads}
     if config.get("kv_lora_rank"):
         attention["kind"] = "mla"
@@ -213,7 +215,7 @@ def _attention(config: dict[str, Any], model_type: str, hidden: int, heads: int)
     global_layers = _global_layers(config)
     if global_layers:
         attention["global_layers"] = global_layers
-    attention.update(_low_rank_and_compressed(config, model_type))
+    attention.update(_low_rank_and_compressed(config, model_type, layers))
     return attention
 
 
@@ -229,7 +231,9 @@ def _global_layers(config: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
-def _low_rank_and_compressed(config: dict[str, Any], model_type: str) -> dict[str, Any]:
+def _low_rank_and_compressed(
+    config: dict[str, Any], model_type: str, layers: int
+) -> dict[str, Any]:
     """DeepSeek-V4's low-rank query and output, per-layer compression and indexer."""
     fields: dict[str, Any] = {}
     if model_type in _K_EQUALS_V:
@@ -239,7 +243,6 @@ def _low_rank_and_compressed(config: dict[str, Any], model_type: str) -> dict[st
             fields[key] = _int(config, key)
     ratios = config.get("compress_ratios")
     if ratios is not None:
-        layers = _int(config, "num_hidden_layers", "n_layer", "n_layers")
         if not isinstance(ratios, list) or len(ratios) < layers:
             raise ConfigError(
                 f"'compress_ratios' must list at least one ratio for each of {layers} layers"

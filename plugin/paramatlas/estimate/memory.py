@@ -139,7 +139,9 @@ def cache_layout(arch: Architecture) -> CacheLayout:
         if override is not None:
             kv_heads = override.kv_heads or attention.kv_heads
             head_dim = override.head_dim or attention.head_dim
-            global_per_token = (1 if override.k_equals_v else 2) * kv_heads * head_dim
+            global_per_token = (
+                (1 if override.k_equals_v else _kv_tensors(attention)) * kv_heads * head_dim
+            )
     return CacheLayout(
         global_layers=global_,
         local_layers=local,

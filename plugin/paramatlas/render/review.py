@@ -9,6 +9,7 @@ as Markdown for a pull-request comment, or as JSON for tools.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -187,17 +188,27 @@ def _show(value: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
+def _membership(result: Review) -> Iterator[tuple[str, str, str | None]]:
+    """("added" | "removed" | "renamed", collection/id, the new id of a renamed entry)."""
+    for name in COLLECTIONS:
+        for entry_id in result.added[name]:
+            yield "added", f"{name}/{entry_id}", None
+        for entry_id in result.removed[name]:
+            yield "removed", f"{name}/{entry_id}", None
+        for gone, came in result.renamed[name]:
+            yield "renamed", f"{name}/{gone}", came
+
+
+_TEXT_MARKS = {"added": "+", "removed": "-", "renamed": "~"}
+
+
 def as_text(result: Review) -> str:
     if result.empty:
         return "No change to the data."
-    lines = []
-    for name in COLLECTIONS:
-        for entry_id in result.added[name]:
-            lines.append(f"+ {name}/{entry_id}")
-        for entry_id in result.removed[name]:
-            lines.append(f"- {name}/{entry_id}")
-        for gone, came in result.renamed[name]:
-            lines.append(f"~ {name}/{gone} renamed to {came}")
+    lines = [
+        f"{_TEXT_MARKS[how]} {entry}" + (f" renamed to {came}" if came else "")
+        for how, entry, came in _membership(result)
+    ]
     for change in result.changed:
         lines.append(f"~ {change.collection}/{change.id}")
         lines += [f"    {key}: {_show(old)} → {_show(new)}" for key, old, new in change.values]
@@ -215,13 +226,10 @@ def as_markdown(result: Review) -> str:
     if result.empty:
         return "**paramatlas:** this pull request changes no data."
     lines = ["### What this change does to the data", ""]
-    for name in COLLECTIONS:
-        for entry_id in result.added[name]:
-            lines.append(f"- **added** `{name}/{entry_id}`")
-        for entry_id in result.removed[name]:
-            lines.append(f"- **removed** `{name}/{entry_id}`")
-        for gone, came in result.renamed[name]:
-            lines.append(f"- **renamed** `{name}/{gone}` → `{came}`")
+    lines += [
+        f"- **{how}** `{entry}`" + (f" → `{came}`" if came else "")
+        for how, entry, came in _membership(result)
+    ]
     lines += [f"- {_md(effect)}" for effect in result.consequences]
     for change in result.changed:
         lines += ["", f"#### `{change.collection}/{change.id}`", "", "| Field | Old | New |"]
