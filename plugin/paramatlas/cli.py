@@ -22,7 +22,7 @@ from typing import Any
 import yaml
 
 from . import __version__
-from .data.dataset import bundled_data_dir
+from .data.dataset import bundled_data_dir, load_dataset
 from .data.problems import DatasetError, Severity
 from .data.records import Dataset, Hardware, Model, Quantization
 from .data.suggest import closest
@@ -113,7 +113,8 @@ def _parser() -> argparse.ArgumentParser:
     calibrate = commands.add_parser(
         "calibrate",
         help="fit the speed model to the published measurements",
-        description="Fit decode and prefill coefficients to DATA_DIR/measurements.yaml and print "
+        description="Fit decode and prefill coefficients to DATA_DIR/measurements.yaml (and "
+        "measurements/*.yaml) and print "
         "them as speed-model.yaml; --write stores them, --check exits 1 if the stored file "
         "differs from a fresh fit.",
     )
@@ -578,7 +579,10 @@ def _data_at_ref(ref: str, data_dir: Path, scratch: Path) -> Path:
 
 def _calibrate(args: argparse.Namespace) -> int:
     root = args.data_dir or bundled_data_dir()
-    dataset = _data(root)
+    if not Path(root).is_dir():
+        raise UsageError(f"no data folder at {root}")
+    # The stored fit is what this command replaces: one of an older format must not block it.
+    dataset = load_dataset(Path(root), skip=frozenset({"speed-model"}))
     if not dataset.measurements:
         raise UsageError(f"{root} has no measurements.yaml to fit")
     text = speed_model_yaml(calibrate(dataset))

@@ -36,8 +36,6 @@ def _group(
         "test",
         DecodeCoefficients(efficiency, kv, layer, moe, delta),
         Spread(0.8, 1.2),
-        None,
-        None,
         1,
         1,
         True,
@@ -58,7 +56,7 @@ def test_decode_seconds_by_hand() -> None:
 def _synthetic(dataset: Dataset, truth: DecodeCoefficients) -> list[Observation]:
     """The real rows, with tg128 replaced by what `truth` predicts: a fit must recover it."""
     rows = []
-    group = SpeedGroup("x", truth, Spread(1, 1), None, None, 0, 0, True)
+    group = SpeedGroup("x", truth, Spread(1, 1), 0, 0, True)
     for row in observations(dataset):
         if not row.fits_decode or row.work is None:
             continue

@@ -231,19 +231,33 @@
     out.decode_tokens_per_s_bound = bound;
     out.decode_tokens_per_s_range = [Math.min(bound, decode * group.spread[0]),
       Math.min(bound, decode * group.spread[1])];
-    if (device.fp16_tflops && group.prefill_utilisation) {
-      var multiplied = model.params.active - model.params.embedding;
-      var attention = 2 * 2 * model.layers * model.attention_width * (input.context / 2);
-      var flops = 2 * multiplied + attention;
-      var prefill = device.fp16_tflops * 1e12 / flops;
-      prefill = prefill * group.prefill_utilisation;
-      out.prefill_tokens_per_s = prefill;
-      if (group.prefill_spread) {
-        out.prefill_tokens_per_s_range = [prefill * group.prefill_spread[0],
-          prefill * group.prefill_spread[1]];
-      }
+    var prefill = prefillSpeed(model, shared, device, input);
+    if (prefill) {
+      out.prefill_tokens_per_s = prefill.speed;
+      out.prefill_tokens_per_s_range = prefill.range;
     }
     return out;
+  }
+
+  // Prompt processing: matrix FLOPs at the device's INT8 peak (integer-quantized weights on a
+  // backend with integer kernels) or FP16 peak, routed experts at their fitted cost, recurrent
+  // layers at their fitted FLOP-equivalent; the utilisation of the device's backend and kind.
+  function prefillSpeed(model, shared, device, input) {
+    var fitted = shared.prefill;
+    var integer = device.integer_matmul && input.quant.integer_matmul && device.int8_tops;
+    var peak = integer ? device.int8_tops * 1e12
+      : (device.fp16_tflops ? device.fp16_tflops * 1e12 : 0);
+    if (!fitted || !peak) return null;
+    var group = fitted.groups[device.prefill_group] || fitted.pooled;
+    var multiplied = model.params.active - model.params.embedding;
+    var attention = 2 * 2 * model.layers * model.attention_width * (input.context / 2);
+    var experts = 2 * model.params.routed_experts_active;
+    var dense = 2 * multiplied + attention - experts;
+    var operations = dense + experts * fitted.expert_cost +
+      model.recurrent_layers * fitted.recurrent_layer_flops;
+    var seconds = operations / (peak * group.utilisation);
+    var speed = 1 / seconds;
+    return { speed: speed, range: [speed * group.spread[0], speed * group.spread[1]] };
   }
 
   // -- the page --------------------------------------------------------------------------------

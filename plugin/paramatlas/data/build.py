@@ -23,6 +23,8 @@ from .records import (
     Model,
     OffloadCalibration,
     ParameterCounts,
+    PrefillGroup,
+    PrefillModel,
     Quantization,
     Source,
     SpeedGroup,
@@ -207,9 +209,12 @@ def hardware(data: dict[str, Any], path: str) -> Hardware:
         bus_width_bits=memory.get("bus_width_bits"),
         fp16_tflops=compute.get("fp16_tflops"),
         fp16_tflops_note=compute.get("fp16_tflops_note"),
+        int8_tops=compute.get("int8_tops"),
+        int8_tops_note=compute.get("int8_tops_note"),
         usable_memory_gib=data.get("usable_memory_gib"),
         bandwidth_status=memory.get("bandwidth_status", "official"),
         fp16_status=compute.get("fp16_status", "official"),
+        int8_status=compute.get("int8_status", "official"),
         usable_memory_status=data.get("usable_memory_status", "official"),
         backend=data.get("backend"),
         gpu_dies=data.get("gpu_dies", 1),
@@ -280,12 +285,32 @@ def speed_model(data: dict[str, Any]) -> SpeedModel:
         OffloadCalibration(offload["host_efficiency"], offload["rows"], offload["devices"])
         if offload
         else None,
+        prefill_model(data["prefill"]) if "prefill" in data else None,
+    )
+
+
+def prefill_model(data: dict[str, Any]) -> PrefillModel:
+    return PrefillModel(
+        data["expert_cost"],
+        data["recurrent_layer_flops"],
+        {group["name"]: prefill_group(group) for group in data["groups"]},
+        prefill_group(data["pooled"]),
+    )
+
+
+def prefill_group(data: dict[str, Any]) -> PrefillGroup:
+    return PrefillGroup(
+        data["name"],
+        data["utilisation"],
+        Spread(*data["spread"]),
+        data["rows"],
+        data["devices"],
+        data["calibrated"],
     )
 
 
 def speed_group(data: dict[str, Any]) -> SpeedGroup:
     decode = data["decode"]
-    prefill_spread = data.get("prefill_spread")
     return SpeedGroup(
         name=data["name"],
         decode=DecodeCoefficients(
@@ -296,8 +321,6 @@ def speed_group(data: dict[str, Any]) -> SpeedGroup:
             decode.get("delta_layer_seconds", 0.0),
         ),
         decode_spread=Spread(*data["decode_spread"]),
-        prefill_utilisation=data.get("prefill_utilisation"),
-        prefill_spread=Spread(*prefill_spread) if prefill_spread else None,
         rows=data["rows"],
         devices=data["devices"],
         calibrated=data["calibrated"],

@@ -28,6 +28,7 @@ _PLACES: tuple[tuple[str, str], ...] = (
     ("hardware/*/*.yaml", "hardware"),
     ("glossary/*.yaml", "glossary"),
     ("measurements.yaml", "measurements"),
+    ("measurements/*.yaml", "measurements"),
     ("speed-model.yaml", "speed-model"),
 )
 _REQUIRED_FILES = ("families.yaml", "quantizations.yaml")
@@ -55,15 +56,16 @@ class Documents:
 
 
 def check_dataset(
-    root: Path, extra_rules: Sequence[Rule] = ()
+    root: Path, extra_rules: Sequence[Rule] = (), skip: frozenset[str] = frozenset()
 ) -> tuple[Dataset | None, list[Problem]]:
     """Validate the dataset in `root`. Returns the dataset (None if any error) and all problems.
 
-    `extra_rules` run after the data's own (see `paramatlas.validation`)."""
+    `extra_rules` run after the data's own (see `paramatlas.validation`); files of the kinds in
+    `skip` (say `speed-model`, which `calibrate` is about to rewrite) are not read."""
     root = Path(root)
     if not root.is_dir():
         return None, [Problem(str(root), 1, 1, "no such data folder")]
-    documents, problems = _read_all(root)
+    documents, problems = _read_all(root, skip)
     problems += check_documents(documents.by_kind, documents.unreadable, extra_rules)
     if errors_in(problems):
         return None, sorted(problems)
@@ -107,9 +109,13 @@ def _modified(path: Path) -> float:
         return path.lstat().st_mtime
 
 
-def load_dataset(root: Path | None = None, extra_rules: Sequence[Rule] = ()) -> Dataset:
+def load_dataset(
+    root: Path | None = None, extra_rules: Sequence[Rule] = (), skip: frozenset[str] = frozenset()
+) -> Dataset:
     """The validated dataset in `root` (default: the bundled one); raises DatasetError."""
-    dataset, problems = check_dataset(root if root is not None else bundled_data_dir(), extra_rules)
+    dataset, problems = check_dataset(
+        root if root is not None else bundled_data_dir(), extra_rules, skip
+    )
     if dataset is None:
         raise DatasetError(errors_in(problems))
     return dataset
@@ -127,7 +133,7 @@ def _display_path(root: Path, path: Path) -> str:
         return str(path)
 
 
-def _read_all(root: Path) -> tuple[Documents, list[Problem]]:
+def _read_all(root: Path, skip: frozenset[str]) -> tuple[Documents, list[Problem]]:
     documents = Documents(root)
     problems: list[Problem] = []
     for name in _REQUIRED_FILES:
@@ -137,6 +143,8 @@ def _read_all(root: Path) -> tuple[Documents, list[Problem]]:
             )
     problems += _stray_files(root)
     for pattern, kind in _PLACES:
+        if kind in skip:
+            continue
         for path in sorted(root.glob(pattern)):
             display = _display_path(root, path)
             document, read_problems = read_yaml(path, display, root)
@@ -169,7 +177,7 @@ def _stray_files(root: Path) -> list[Problem]:
                 "rename it to .yaml"
                 if path.suffix == ".yml"
                 else "models go in models/<family>/, hardware in hardware/<vendor>/, "
-                "glossary terms in glossary/"
+                "glossary terms in glossary/, extra measurement files in measurements/"
             )
             problems.append(
                 Problem(

@@ -6,7 +6,7 @@ leaves them out), each count keeping its provenance so a page can say where a nu
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 CountStatus = Literal["official", "derived", "estimated"]
@@ -214,12 +214,15 @@ class Hardware:
     bus_width_bits: int | None = None
     fp16_tflops: float | None = None
     fp16_tflops_note: str | None = None
+    int8_tops: float | None = None
+    int8_tops_note: str | None = None
     usable_memory_gib: float | None = None
     backend: str | None = None
     gpu_dies: int = 1
     notes: str = ""
     bandwidth_status: CountStatus = "official"
     fp16_status: CountStatus = "official"
+    int8_status: CountStatus = "official"
     usable_memory_status: CountStatus = "official"
 
     @property
@@ -309,12 +312,49 @@ class SpeedGroup:
     name: str
     decode: DecodeCoefficients
     decode_spread: Spread
-    prefill_utilisation: float | None
-    prefill_spread: Spread | None
     rows: int
     devices: int
     calibrated: bool
     """False when the group has too few results of its own and uses the pooled fit."""
+
+
+@dataclass(frozen=True)
+class PrefillGroup:
+    """Prompt processing on one backend and device kind (`CUDA discrete-gpu`, `Metal
+    unified-memory`): the share of the matrix peak it reaches, and its held-out range."""
+
+    name: str
+    utilisation: float
+    spread: Spread
+    rows: int
+    devices: int
+    calibrated: bool
+    """False when too few devices of this backend and kind have results: pooled values."""
+
+
+@dataclass(frozen=True)
+class PrefillModel:
+    expert_cost: float
+    """How many dense FLOPs one routed-expert FLOP costs: experts multiply the few tokens routed
+    to them, in smaller batches than the dense layers (≥ 1)."""
+    recurrent_layer_flops: float
+    """What a recurrent (gated-DeltaNet or Mamba-2) layer's scan costs per prompt token, in
+    FLOPs of matrix work: it runs token by token, not as one matrix product."""
+    groups: dict[str, PrefillGroup]
+    pooled: PrefillGroup
+
+    def group(self, name: str) -> PrefillGroup:
+        """The group's own calibration, else the pooled one (marked uncalibrated)."""
+        own = self.groups.get(name)
+        if own is not None and own.calibrated:
+            return own
+        return replace(
+            self.pooled,
+            name=name,
+            rows=own.rows if own else 0,
+            devices=own.devices if own else 0,
+            calibrated=False,
+        )
 
 
 @dataclass(frozen=True)
@@ -330,6 +370,8 @@ class SpeedModel:
     pooled: SpeedGroup
     offload: OffloadCalibration | None = None
     """How fast the CPU works through offloaded weights, where results with offload exist."""
+    prefill: PrefillModel | None = None
+    """Prompt-processing calibration, where results with prefill speeds exist."""
 
     @property
     def host_efficiency(self) -> float:
@@ -352,8 +394,6 @@ class SpeedModel:
             name,
             base.decode,
             self.pooled.decode_spread,
-            base.prefill_utilisation,
-            self.pooled.prefill_spread,
             own.rows if own else 0,
             own.devices if own else 0,
             False,

@@ -711,6 +711,7 @@ def _hardware_memory(by_kind: Documents) -> Iterator[Problem]:
 _FIGURE_STATUSES = (
     (("memory", "bandwidth_status"), "the bandwidth"),
     (("compute", "fp16_status"), "the FP16 figure"),
+    (("compute", "int8_status"), "the INT8 figure"),
     (("usable_memory_status",), "the usable memory"),
 )
 

@@ -44,11 +44,15 @@ from ..data.records import (
 from .memory import kv_cache_bytes, weight_bytes
 from .parameters import count_parameters, delta_layer_count, moe_layer_count
 from .plan import make_plan, quantizations_by_id
+from .prefill import PrefillSample, fit_prefill
 from .speed import (
     GB,
     DecodeWork,
+    PrefillWork,
     decode_seconds,
     device_seconds,
+    prefill_group_name,
+    prefill_seconds,
     speed_group,
     spread_from_ratios,
 )
@@ -70,8 +74,9 @@ class Observation:
     device_kind: str
     work: DecodeWork | None
     """None when the row cannot be priced (offload to a host the dataset does not describe)."""
-    prefill_peak: float | None
-    """Tokens/s if the device ran its dense FP16 peak on nothing but the model's FLOPs."""
+    prefill: PrefillWork | None
+    """What one prompt token asks of the device, for a pp512 result on the device alone."""
+    prefill_group: str
 
     @property
     def device(self) -> str:
@@ -137,8 +142,8 @@ def _observe(dataset: Dataset, measurement: Measurement) -> Observation:
             moe_layers,
             delta_layer_count(arch),
         )
-    peak = None
-    if measurement.backend != "CPU" and not host_read and device.fp16_tflops:
+    prefill = None
+    if measurement.backend != "CPU" and not host_read:
         plan = make_plan(
             dataset,
             model,
@@ -149,13 +154,14 @@ def _observe(dataset: Dataset, measurement: Measurement) -> Observation:
             None,
             breakdown,
         )
-        peak = device.fp16_tflops * 1e12 / plan.prefill_flops_per_token
+        prefill = plan.prefill_work(device, measurement.backend)
     return Observation(
         measurement,
         speed_group(measurement.backend, device),
         device.kind,
         work,
-        peak,
+        prefill,
+        prefill_group_name(measurement.backend, device),
     )
 
 
@@ -328,7 +334,7 @@ class _Pool:
 
 def _predicted(row: Observation, coefficients: DecodeCoefficients) -> float:
     assert row.work is not None
-    group = SpeedGroup("", coefficients, Spread(1, 1), None, None, 0, 0, True)
+    group = SpeedGroup("", coefficients, Spread(1, 1), 0, 0, True)
     return 1 / decode_seconds(row.work, group, 1.0)
 
 
@@ -349,28 +355,15 @@ def _held_out_ratios(pool: _Pool, everything: _Pool) -> list[tuple[float, str]]:
     return ratios
 
 
-def _prefill(rows: Sequence[Observation]) -> tuple[float | None, Spread | None]:
-    """Median utilisation of the FP16 peak, and its leave-one-device-out spread."""
-    usable = [
-        row
+def _prefill_samples(rows: Sequence[Observation]) -> list[PrefillSample]:
+    """The pp512 results of models run on the device alone, whose device has a matrix peak."""
+    return [
+        PrefillSample(row.prefill, row.measurement.pp512, row.device, row.prefill_group)
         for row in rows
-        if row.measurement.pp512 and row.prefill_peak and row.measurement.excluded is None
+        if row.prefill is not None
+        and row.measurement.pp512 is not None
+        and row.measurement.excluded is None
     ]
-    if not usable:
-        return None, None
-    ratios = {id(row): row.measurement.pp512 / row.prefill_peak for row in usable}  # type: ignore[operator]
-    utilisation = statistics.median(ratios.values())
-    devices = {row.device for row in usable}
-    if len(devices) < MIN_GROUP_DEVICES:
-        return utilisation, None
-    held_out: list[tuple[float, str]] = []
-    for device in devices:
-        others = [ratios[id(row)] for row in usable if row.device != device]
-        median = statistics.median(others)
-        held_out += [
-            (ratios[id(row)] / median, row.device) for row in usable if row.device == device
-        ]
-    return utilisation, spread_from_ratios(held_out)
 
 
 def fit_speed_model(rows: Sequence[Observation]) -> SpeedModel:
@@ -393,20 +386,17 @@ def fit_speed_model(rows: Sequence[Observation]) -> SpeedModel:
     groups = {}
     for name, pool in pools.items():
         calibrated = name in calibrated_groups
-        utilisation, prefill_spread = _prefill(by_group[name])
         groups[name] = SpeedGroup(
             name,
             pool.fit(shared=pooled.decode) if calibrated else pooled.decode,
             spread_from_ratios(held_out[name], prior, PRIOR_DEVICES)
             if calibrated
             else pooled.decode_spread,
-            utilisation if prefill_spread else pooled.prefill_utilisation,
-            prefill_spread or pooled.prefill_spread,
             len(pool.rows),
             pool.devices,
             calibrated,
         )
-    model = SpeedModel(groups, pooled)
+    model = SpeedModel(groups, pooled, prefill=fit_prefill(_prefill_samples(rows)))
     return replace(model, offload=_offload(rows, model))
 
 
@@ -445,13 +435,10 @@ def _pooled_group(
                 assert row.measurement.tg128 is not None
                 # Each group weighs the same: the range is for a group the fit has not seen.
                 ratios.append((row.measurement.tg128 / _predicted(row, coefficients), row.group))
-    utilisation, prefill_spread = _prefill(rows)
     return SpeedGroup(
         POOLED,
         pool.fit(),
         spread_from_ratios(ratios) if ratios else Spread(0.5, 1.0),
-        utilisation,
-        prefill_spread,
         len(pool.rows),
         pool.devices,
         True,
@@ -535,11 +522,9 @@ def predict(row: Observation, model: SpeedModel) -> Prediction:
         bound = row.decode_bound
         assert bound is not None
         decode_range = (min(decode_range[0], bound), min(decode_range[1], bound))
-    if row.prefill_peak is not None and group.prefill_utilisation is not None:
-        prefill = row.prefill_peak * group.prefill_utilisation
-        if group.prefill_spread is not None:
-            prefill_range = (
-                prefill * group.prefill_spread.low,
-                prefill * group.prefill_spread.high,
-            )
+    if row.prefill is not None and model.prefill is not None:
+        prefill_group = model.prefill.group(row.prefill_group)
+        prefill = 1 / prefill_seconds(row.prefill, model.prefill, prefill_group.utilisation)
+        spread = prefill_group.spread
+        prefill_range = (prefill * spread.low, prefill * spread.high)
     return Prediction(row, decode, decode_range, prefill, prefill_range, group.calibrated)

@@ -288,6 +288,12 @@ def delta_layer_count(arch: Architecture) -> int:
     return _attention_layer_counts(arch)[1]
 
 
+def recurrent_layer_count(arch: Architecture) -> int:
+    """Linear-attention layers of any kind (gated DeltaNet, Mamba-2): a prompt passes through
+    them as a scan over its tokens rather than as one matrix product."""
+    return _attention_layer_counts(arch)[1]
+
+
 def moe_layer_count(arch: Architecture) -> int:
     """Layers whose FFN is a mixture of experts."""
     if arch.experts is None:

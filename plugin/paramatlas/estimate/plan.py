@@ -12,7 +12,13 @@ from dataclasses import dataclass
 from ..data.records import Dataset, Hardware, Model, Quantization
 from .fit import Placement, place
 from .memory import WeightBytes, kv_cache_bytes, overhead_bytes, weight_bytes
-from .parameters import ParameterBreakdown, count_parameters, moe_layer_count
+from .parameters import (
+    ParameterBreakdown,
+    count_parameters,
+    moe_layer_count,
+    recurrent_layer_count,
+)
+from .speed import PrefillWork, prefill_peak
 
 # The context pages and the CLI quote by default: long enough for a real conversation.
 DEFAULT_CONTEXT = 8192
@@ -81,6 +87,19 @@ class Plan:
         attention_width = arch.attention.heads * arch.attention.head_dim
         attention = 2 * 2 * arch.layers * attention_width * (self.context / 2)
         return 2 * multiplied + attention
+
+    def prefill_work(self, device: Hardware, backend: str) -> PrefillWork | None:
+        """What one prompt token asks of `device`, if it has a published matrix peak."""
+        peak = prefill_peak(device, backend, self.quant.kind)
+        if peak is None:
+            return None
+        experts = 2 * self.breakdown.routed_experts_active
+        return PrefillWork(
+            self.prefill_flops_per_token - experts,
+            experts,
+            recurrent_layer_count(self.model.architecture),
+            peak,
+        )
 
 
 def quantizations_by_id(dataset: Dataset) -> dict[str, Quantization]:

@@ -20,7 +20,15 @@ from .parameters import (
     moe_layer_count,
 )
 from .plan import Plan, longest_context, make_plan
-from .speed import GB, DecodeWork, decode_seconds, device_backend, speed_group
+from .speed import (
+    GB,
+    DecodeWork,
+    decode_seconds,
+    device_backend,
+    prefill_group_name,
+    prefill_seconds,
+    speed_group,
+)
 
 
 @dataclass(frozen=True)
@@ -168,18 +176,17 @@ def calibrated(plan: Plan, speed_model: SpeedModel) -> Estimate:
     work = decode_work(plan)
     if device is None or work is None:
         return Estimate(plan, None, None, None, None)
-    group = speed_model.group(speed_group(device_backend(device), device))
+    backend = device_backend(device)
+    group = speed_model.group(speed_group(backend, device))
     bound = 1 / work.seconds_at_peak
     decode = min(bound, 1 / decode_seconds(work, group, speed_model.host_efficiency))
     low, high = group.decode_spread.low, group.decode_spread.high
     decode_range = (min(bound, decode * low), min(bound, decode * high))
     prefill = prefill_range = None
-    if device.fp16_tflops is not None and group.prefill_utilisation is not None:
-        prefill = device.fp16_tflops * 1e12 / plan.prefill_flops_per_token
-        prefill *= group.prefill_utilisation
-        if group.prefill_spread is not None:
-            prefill_range = (
-                prefill * group.prefill_spread.low,
-                prefill * group.prefill_spread.high,
-            )
+    prefill_work = plan.prefill_work(device, backend)
+    if prefill_work is not None and speed_model.prefill is not None:
+        prefill_group = speed_model.prefill.group(prefill_group_name(backend, device))
+        utilisation = prefill_group.utilisation
+        prefill = 1 / prefill_seconds(prefill_work, speed_model.prefill, utilisation)
+        prefill_range = (prefill * prefill_group.spread.low, prefill * prefill_group.spread.high)
     return Estimate(plan, decode, decode_range, prefill, prefill_range, group)

@@ -9,8 +9,16 @@ Decode is memory-bound, but no runtime reaches its bound:
 
 The efficiency is the share of peak bandwidth the backend's kernels reach on the bytes a token
 reads (weights and KV cache); the per-layer costs are what every token pays whatever the model's
-size (kernel launches, synchronisation, expert dispatch). Prefill is compute-bound: FLOPs per
-token against the device's dense FP16 peak times a utilisation.
+size (kernel launches, synchronisation, expert dispatch). Prefill is compute-bound:
+
+    seconds per prompt token = (dense FLOPs + expert FLOPs × expert cost
+                                + recurrent layers × FLOPs per recurrent layer)
+                               / (peak × utilisation)
+
+where the peak is the device's dense INT8 figure when the backend multiplies integer-quantized
+weights with integer kernels (CUDA), its dense FP16 figure otherwise; the utilisation belongs to
+the backend and device kind (a datacenter GPU reaches a smaller share of its peak than a
+GeForce), and on Vulkan, which drives every vendor's GPUs with other kernels, to the vendor too.
 
 Each backend (CUDA, Metal, Vulkan, ROCm, SYCL, CPU; multi-die chips apart) has its own
 coefficients, fitted from published llama-bench results by `calibration` and stored in
@@ -23,7 +31,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from ..data.records import Hardware, SpeedGroup, Spread
+from ..data.records import Hardware, PrefillModel, SpeedGroup, Spread
 
 GB = 10**9
 BACKENDS = ("CUDA", "Metal", "Vulkan", "ROCm", "SYCL", "CPU")
@@ -102,6 +110,52 @@ def device_seconds(work: DecodeWork, group: SpeedGroup) -> float:
 
 def decode_seconds(work: DecodeWork, group: SpeedGroup, host_efficiency: float) -> float:
     return device_seconds(work, group) + work.host_seconds_at_peak / host_efficiency
+
+
+# llama.cpp's CUDA backend multiplies weights of these formats with 8-bit integer kernels (MMQ);
+# float weights go through FP16 matrix products.
+INTEGER_MATMUL_BACKENDS = ("CUDA",)
+INTEGER_MATMUL_KINDS = ("gguf-legacy", "gguf-k", "gguf-i", "microscaling")
+
+
+@dataclass(frozen=True)
+class PrefillWork:
+    """What one prompt token asks of the hardware, before any utilisation."""
+
+    dense_flops: float
+    """Every multiply-add outside the routed experts, attention included, as 2 FLOPs."""
+    expert_flops: float
+    """The routed experts' share: the few experts each token is routed to."""
+    recurrent_layers: int
+    peak_flops: float
+    """The matrix throughput the backend runs on, in operations per second."""
+
+
+def prefill_peak(device: Hardware, backend: str, quant_kind: str) -> float | None:
+    """Operations per second the prompt's matrix products run on at best, if the device has a
+    published figure: INT8 for integer-quantized weights on CUDA, FP16 otherwise."""
+    integer = backend in INTEGER_MATMUL_BACKENDS and quant_kind in INTEGER_MATMUL_KINDS
+    if integer and device.int8_tops:
+        return device.int8_tops * 1e12
+    if device.fp16_tflops:
+        return device.fp16_tflops * 1e12
+    return None
+
+
+def prefill_group_name(backend: str, device: Hardware) -> str:
+    """`CUDA discrete-gpu`, `Metal unified-memory`; `Vulkan Intel discrete-gpu`: Vulkan's
+    kernels reach very different shares of NVIDIA, AMD and Intel GPUs."""
+    vendor = f" {device.vendor}" if backend == "Vulkan" else ""
+    return f"{backend}{vendor} {device.kind}"
+
+
+def prefill_seconds(work: PrefillWork, model: PrefillModel, utilisation: float) -> float:
+    operations = (
+        work.dense_flops
+        + work.expert_flops * model.expert_cost
+        + work.recurrent_layers * model.recurrent_layer_flops
+    )
+    return operations / (work.peak_flops * utilisation)
 
 
 Ratios = list[tuple[float, str]]

@@ -14,12 +14,19 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..data.records import Hardware, Model, SpeedGroup
+from ..data.records import Hardware, Model, PrefillGroup, PrefillModel, SpeedGroup
 from ..estimate import fit, memory
-from ..estimate.parameters import delta_layer_count, moe_layer_count
+from ..estimate.parameters import delta_layer_count, moe_layer_count, recurrent_layer_count
 from ..estimate.plan import DEFAULT_CONTEXT, DEFAULT_KV_QUANT, DEFAULT_QUANT
 from ..estimate.report import model_max_context
-from ..estimate.speed import GB, device_backend, speed_group
+from ..estimate.speed import (
+    GB,
+    INTEGER_MATMUL_BACKENDS,
+    INTEGER_MATMUL_KINDS,
+    device_backend,
+    prefill_group_name,
+    speed_group,
+)
 from .describe import architecture_phrase
 from .guidance import (
     GUIDANCE_CONTEXT,
@@ -49,10 +56,25 @@ def _group(group: SpeedGroup) -> dict[str, Any]:
         "moe_layer_seconds": group.decode.moe_layer_seconds,
         "delta_layer_seconds": group.decode.delta_layer_seconds,
         "spread": [group.decode_spread.low, group.decode_spread.high],
-        "prefill_utilisation": group.prefill_utilisation,
-        "prefill_spread": [group.prefill_spread.low, group.prefill_spread.high]
-        if group.prefill_spread
-        else None,
+    }
+
+
+def _prefill_group(group: PrefillGroup) -> dict[str, Any]:
+    return {
+        "calibrated": group.calibrated,
+        "utilisation": group.utilisation,
+        "spread": [group.spread.low, group.spread.high],
+    }
+
+
+def _prefill(model: PrefillModel | None) -> dict[str, Any] | None:
+    if model is None:
+        return None
+    return {
+        "expert_cost": model.expert_cost,
+        "recurrent_layer_flops": model.recurrent_layer_flops,
+        "groups": {name: _prefill_group(model.group(name)) for name in model.groups},
+        "pooled": _prefill_group(model.pooled),
     }
 
 
@@ -65,7 +87,10 @@ def _device(device: Hardware) -> dict[str, Any]:
         "usable_bytes": fit.usable_memory(device).bytes,
         "bandwidth_gb_s": device.bandwidth_gb_s,
         "fp16_tflops": device.fp16_tflops,
+        "int8_tops": device.int8_tops,
+        "integer_matmul": device_backend(device) in INTEGER_MATMUL_BACKENDS,
         "group": speed_group(device_backend(device), device),
+        "prefill_group": prefill_group_name(device_backend(device), device),
     }
 
 
@@ -105,6 +130,7 @@ def calculator_data(guide: Guide) -> dict[str, Any]:
                 "applies_to": quant.applies_to,
                 "other_weights": quant.other_weights,
                 "kv_cache": quant.kv_cache,
+                "integer_matmul": quant.kind in INTEGER_MATMUL_KINDS,
             }
             for quant in guide.dataset.quantizations
         ],
@@ -125,6 +151,7 @@ def calculator_data(guide: Guide) -> dict[str, Any]:
             "pooled": _group(model.group("unknown")),
             "host_efficiency": model.host_efficiency,
         },
+        "prefill": _prefill(model.prefill),
     }
 
 
@@ -165,6 +192,7 @@ def calculator_model(guide: Guide, model: Model) -> dict[str, Any]:
         "layers": arch.layers,
         "moe_layers": moe_layer_count(arch),
         "delta_layers": delta_layer_count(arch),
+        "recurrent_layers": recurrent_layer_count(arch),
         "attention_width": arch.attention.heads * arch.attention.head_dim,
         "cache": _cache(layout),
         "overhead": {"widest": widest, "vocab_size": arch.vocab_size},

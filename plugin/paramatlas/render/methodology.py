@@ -12,8 +12,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..data.records import SpeedGroup
-from ..estimate import fit, memory
+from ..data.records import PrefillGroup, PrefillModel, SpeedGroup, Spread
+from ..estimate import fit, memory, prefill
 from ..estimate.calibration import (
     MIN_GROUP_DEVICES,
     MIN_GROUP_ROWS,
@@ -93,9 +93,35 @@ def _by(
     return sorted(grouped.items())
 
 
+def _spread(spread: Spread) -> str:
+    return f"×{spread.low:.2f}–{spread.high:.2f}"
+
+
+def _prefill_row(group: PrefillGroup) -> dict[str, str]:
+    return {
+        "name": group.name,
+        "rows": str(group.rows),
+        "devices": str(group.devices),
+        "calibrated": "yes" if group.calibrated else "no: uses the pooled values",
+        "utilisation": f"{group.utilisation:.0%}",
+        "range": _spread(group.spread),
+    }
+
+
+def _prefill(model: PrefillModel | None) -> dict[str, Any] | None:
+    if model is None:
+        return None
+    return {
+        "expert_cost": f"{model.expert_cost:.2f}",
+        "recurrent_layer_gflops": f"{model.recurrent_layer_flops / 1e9:.2f}",
+        "groups": [_prefill_row(group) for group in model.groups.values()],
+        "pooled": _prefill_row(model.pooled),
+        "min_rows": prefill.MIN_ROWS,
+        "min_devices": prefill.MIN_DEVICES,
+    }
+
+
 def _group_row(group: SpeedGroup) -> dict[str, str]:
-    prefill = group.prefill_utilisation
-    spread = group.prefill_spread
     return {
         "name": group.name,
         "rows": str(group.rows),
@@ -105,9 +131,7 @@ def _group_row(group: SpeedGroup) -> dict[str, str]:
         "kv_efficiency": f"{group.decode.kv_efficiency:.0%}",
         "layer_us": f"{group.decode.layer_seconds * 1e6:.1f}",
         "moe_layer_us": f"{group.decode.moe_layer_seconds * 1e6:.1f}",
-        "range": f"×{group.decode_spread.low:.2f}–{group.decode_spread.high:.2f}",
-        "prefill": f"{prefill:.0%}" if prefill is not None else "—",
-        "prefill_range": f"×{spread.low:.2f}–{spread.high:.2f}" if spread else "—",
+        "range": _spread(group.decode_spread),
     }
 
 
@@ -206,6 +230,7 @@ def methodology_context(guide: Guide) -> dict[str, Any]:
         "source_count": len({row.source for row in rows}),
         "groups": [_group_row(group) for group in model.groups.values()],
         "pooled": _group_row(model.pooled),
+        "prefill": _prefill(model.prefill),
         "offload": {
             "efficiency": f"{model.offload.host_efficiency:.0%}",
             "rows": model.offload.rows,
@@ -230,7 +255,7 @@ def methodology_context(guide: Guide) -> dict[str, Any]:
         ],
         "prefill_by_kind": [
             {"name": kind} | prefill_accuracy(group).cells()
-            for kind, group in _by(by_device, lambda p: p.observation.device_kind)
+            for kind, group in _by(by_device, lambda p: p.observation.prefill_group)
             if prefill_accuracy(group).rows
         ],
         "accuracy_chart": charts.estimate_vs_measured(points, "decode-accuracy"),

@@ -13,7 +13,7 @@ FILES = {
     "quantizations": "data/quantizations.yaml",
     "glossary": "data/glossary/<id>.yaml",
     "families": "data/families.yaml",
-    "measurements": "data/measurements.yaml",
+    "measurements": "data/measurements.yaml and data/measurements/<topic>.yaml",
     "speed-model": "data/speed-model.yaml (written by paramatlas calibrate --write)",
 }
 

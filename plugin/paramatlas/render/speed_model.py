@@ -6,7 +6,7 @@ from typing import Any
 
 import yaml
 
-from ..data.records import SpeedGroup, SpeedModel
+from ..data.records import PrefillGroup, SpeedGroup, SpeedModel, Spread
 
 HEADER = """\
 # yaml-language-server: $schema=../plugin/paramatlas/schemas/speed-model.schema.json
@@ -34,16 +34,24 @@ def _group(group: SpeedGroup) -> dict[str, Any]:
             "moe_layer_seconds": _round(group.decode.moe_layer_seconds),
             "delta_layer_seconds": _round(group.decode.delta_layer_seconds),
         },
-        "decode_spread": [_round(group.decode_spread.low), _round(group.decode_spread.high)],
+        "decode_spread": _spread(group.decode_spread),
     }
-    if group.prefill_utilisation is not None:
-        data["prefill_utilisation"] = _round(group.prefill_utilisation)
-    if group.prefill_spread is not None:
-        data["prefill_spread"] = [
-            _round(group.prefill_spread.low),
-            _round(group.prefill_spread.high),
-        ]
     return data
+
+
+def _spread(spread: Spread) -> list[float]:
+    return [_round(spread.low), _round(spread.high)]
+
+
+def _prefill_group(group: PrefillGroup) -> dict[str, Any]:
+    return {
+        "name": group.name,
+        "calibrated": group.calibrated,
+        "rows": group.rows,
+        "devices": group.devices,
+        "utilisation": _round(group.utilisation),
+        "spread": _spread(group.spread),
+    }
 
 
 def speed_model_document(model: SpeedModel) -> dict[str, Any]:
@@ -56,6 +64,13 @@ def speed_model_document(model: SpeedModel) -> dict[str, Any]:
             "host_efficiency": _round(model.offload.host_efficiency),
             "rows": model.offload.rows,
             "devices": model.offload.devices,
+        }
+    if model.prefill is not None:
+        document["prefill"] = {
+            "expert_cost": _round(model.prefill.expert_cost),
+            "recurrent_layer_flops": _round(model.prefill.recurrent_layer_flops),
+            "groups": [_prefill_group(group) for group in model.prefill.groups.values()],
+            "pooled": _prefill_group(model.prefill.pooled),
         }
     return document
 

@@ -1,0 +1,100 @@
+"""Prompt processing: the matrix peak each backend runs on, the formula by hand, the fit
+recovering known coefficients, and groups without enough devices falling back."""
+
+from __future__ import annotations
+
+import pytest
+
+from paramatlas import load_dataset
+from paramatlas.data.records import Dataset, PrefillGroup, PrefillModel, Spread
+from paramatlas.estimate.calibration import observations
+from paramatlas.estimate.prefill import PrefillSample, fit_prefill
+from paramatlas.estimate.speed import (
+    PrefillWork,
+    prefill_group_name,
+    prefill_peak,
+    prefill_seconds,
+)
+
+
+@pytest.fixture(scope="module")
+def dataset() -> Dataset:
+    return load_dataset()
+
+
+def test_cuda_prices_quantized_weights_at_the_int8_peak(dataset: Dataset) -> None:
+    rtx_4090 = dataset.device("rtx-4090")  # 165.2 TFLOPS FP16 (FP32 accumulate), 660.6 TOPS INT8
+    assert prefill_peak(rtx_4090, "CUDA", "gguf-k") == pytest.approx(660.6e12)
+    assert prefill_peak(rtx_4090, "CUDA", "microscaling") == pytest.approx(660.6e12)
+    # Float weights go through FP16 matrix products; Vulkan has no INT8 path in the model.
+    assert prefill_peak(rtx_4090, "CUDA", "float") == pytest.approx(165.2e12)
+    assert prefill_peak(rtx_4090, "Vulkan", "gguf-k") == pytest.approx(165.2e12)
+    # A device without an INT8 figure keeps its FP16 one; one with neither gets no estimate.
+    assert prefill_peak(dataset.device("tesla-p100-pcie-16gb"), "CUDA", "gguf-k") == 18.7e12
+    assert prefill_peak(dataset.device("core-i9-14900k-ddr5-5600"), "CPU", "gguf-k") is None
+
+
+def test_vulkan_groups_keep_vendors_apart(dataset: Dataset) -> None:
+    assert prefill_group_name("CUDA", dataset.device("rtx-4090")) == "CUDA discrete-gpu"
+    assert prefill_group_name("Vulkan", dataset.device("rtx-4090")) == "Vulkan NVIDIA discrete-gpu"
+    assert prefill_group_name("Vulkan", dataset.device("arc-b580")) == "Vulkan Intel discrete-gpu"
+    assert prefill_group_name("Metal", dataset.device("m4-max-128gb")) == "Metal unified-memory"
+
+
+def _model(cost: float, recurrent: float) -> PrefillModel:
+    pooled = PrefillGroup("pooled", 0.5, Spread(0.5, 2), 1, 1, True)
+    return PrefillModel(cost, recurrent, {}, pooled)
+
+
+def test_prefill_seconds_by_hand() -> None:
+    # 10 GFLOPs dense, 4 GFLOPs of routed experts at 3x, 12 recurrent layers at 0.5 GFLOPs each:
+    # 10 + 12 + 6 = 28 GFLOPs at 40% of 100 TFLOPS = 0.7 ms per token.
+    work = PrefillWork(10e9, 4e9, recurrent_layers=12, peak_flops=100e12)
+    seconds = prefill_seconds(work, _model(3.0, 0.5e9), utilisation=0.4)
+    assert seconds == pytest.approx(28e9 / 40e12)
+    assert 1 / seconds == pytest.approx(1428.57, rel=1e-5)
+
+
+def _synthetic(
+    dataset: Dataset, cost: float, recurrent: float, utilisation: dict[str, float]
+) -> list[PrefillSample]:
+    """The real prefill rows with pp512 replaced by what the coefficients predict."""
+    samples = []
+    for row in observations(dataset):
+        if row.prefill is None or row.measurement.pp512 is None:
+            continue
+        group = row.prefill_group
+        seconds = prefill_seconds(row.prefill, _model(cost, recurrent), utilisation.get(group, 0.3))
+        samples.append(PrefillSample(row.prefill, 1 / seconds, row.device, group))
+    return samples
+
+
+def test_fit_recovers_the_coefficients_that_made_the_data(dataset: Dataset) -> None:
+    truth = {"CUDA discrete-gpu": 0.25, "Metal unified-memory": 0.7, "CUDA datacenter": 0.1}
+    samples = _synthetic(dataset, cost=2.5, recurrent=0.8e9, utilisation=truth)
+    fitted = fit_prefill(samples)
+    assert fitted is not None
+    assert fitted.expert_cost == pytest.approx(2.5, rel=1e-6)
+    assert fitted.recurrent_layer_flops == pytest.approx(0.8e9, rel=1e-6)
+    for name, utilisation in truth.items():
+        assert fitted.groups[name].utilisation == pytest.approx(utilisation, rel=1e-6)
+        assert fitted.groups[name].calibrated
+        assert fitted.groups[name].spread.low <= 1 <= fitted.groups[name].spread.high
+
+
+def test_a_group_of_one_device_takes_the_pooled_values(dataset: Dataset) -> None:
+    work = PrefillWork(10e9, 0, 0, 100e12)
+    samples = [
+        PrefillSample(work, 1000.0, "a", "CUDA discrete-gpu"),
+        PrefillSample(work, 2000.0, "b", "CUDA discrete-gpu"),
+        PrefillSample(work, 1500.0, "b", "CUDA discrete-gpu"),
+        PrefillSample(work, 4000.0, "c", "ROCm datacenter"),
+    ]
+    fitted = fit_prefill(samples)
+    assert fitted is not None
+    own = fitted.group("CUDA discrete-gpu")
+    assert own.calibrated and own.utilisation == pytest.approx(0.15)  # median of 0.1, 0.2, 0.15
+    alone = fitted.group("ROCm datacenter")
+    assert not alone.calibrated
+    assert alone.utilisation == fitted.pooled.utilisation == pytest.approx(0.175)
+    assert fitted.group("SYCL discrete-gpu").utilisation == fitted.pooled.utilisation
