@@ -448,7 +448,15 @@ def _describe(result: Estimate, data: dict[str, Any], instead: str | None = None
         if data["prefill_tokens_per_s_range"] is not None:
             low, high = data["prefill_tokens_per_s_range"]
             prefill += f" (range {_speed(low)}–{_speed(high)})"
+        calibration = data["prefill_calibration"]
+        prefill += f", against the device's {calibration['peak']} peak"
         lines.append(prefill)
+        if not calibration["calibrated"]:
+            lines.append(
+                f"                uncalibrated: {calibration['group']} has "
+                f"{calibration['devices']} device(s) with published prompt speeds; the range "
+                "is the pooled, wider one"
+            )
     return "\n".join(lines)
 
 

@@ -24,13 +24,14 @@ def dataset() -> Dataset:
 
 def test_cuda_prices_quantized_weights_at_the_int8_peak(dataset: Dataset) -> None:
     rtx_4090 = dataset.device("rtx-4090")  # 165.2 TFLOPS FP16 (FP32 accumulate), 660.6 TOPS INT8
-    assert prefill_peak(rtx_4090, "CUDA", "gguf-k") == pytest.approx(660.6e12)
-    assert prefill_peak(rtx_4090, "CUDA", "microscaling") == pytest.approx(660.6e12)
+    assert prefill_peak(rtx_4090, "CUDA", "gguf-k") == (pytest.approx(660.6e12), "INT8")
+    assert prefill_peak(rtx_4090, "CUDA", "microscaling") == (pytest.approx(660.6e12), "INT8")
     # Float weights go through FP16 matrix products; Vulkan has no INT8 path in the model.
-    assert prefill_peak(rtx_4090, "CUDA", "float") == pytest.approx(165.2e12)
-    assert prefill_peak(rtx_4090, "Vulkan", "gguf-k") == pytest.approx(165.2e12)
+    assert prefill_peak(rtx_4090, "CUDA", "float") == (pytest.approx(165.2e12), "FP16")
+    assert prefill_peak(rtx_4090, "Vulkan", "gguf-k") == (pytest.approx(165.2e12), "FP16")
     # A device without an INT8 figure keeps its FP16 one; one with neither gets no estimate.
-    assert prefill_peak(dataset.device("tesla-p100-pcie-16gb"), "CUDA", "gguf-k") == 18.7e12
+    p100 = dataset.device("tesla-p100-pcie-16gb")
+    assert prefill_peak(p100, "CUDA", "gguf-k") == (pytest.approx(18.7e12), "FP16")
     assert prefill_peak(dataset.device("core-i9-14900k-ddr5-5600"), "CPU", "gguf-k") is None
 
 

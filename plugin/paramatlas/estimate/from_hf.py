@@ -67,6 +67,8 @@ def text_config(config: dict[str, Any]) -> dict[str, Any]:
 
 # Far beyond any real model: a config past these is a typo or an attempt to overflow.
 MAX_DIMENSION = 10**7
+# Contexts are longer than any width: Llama 4 Scout's is 10,485,760 (the schema's limit, 2^27).
+MAX_CONTEXT = 2**27
 
 
 def _first(config: dict[str, Any], *keys: str, default: Any = None, required: bool = True) -> Any:
@@ -85,9 +87,15 @@ def _maybe_int(config: dict[str, Any], *keys: str) -> int | None:
     return _int(config, *keys)
 
 
-def _int(config: dict[str, Any], *keys: str, minimum: int = 1, default: int | None = None) -> int:
+def _int(
+    config: dict[str, Any],
+    *keys: str,
+    minimum: int = 1,
+    maximum: int = MAX_DIMENSION,
+    default: int | None = None,
+) -> int:
     """A whole number from the first of `keys` present, checked: not text, not a list, finite,
-    at least `minimum` and at most MAX_DIMENSION."""
+    at least `minimum` and at most `maximum`."""
     value = _first(config, *keys, default=default)
     key = next((k for k in keys if config.get(k) is not None), keys[0])
     whole = isinstance(value, int) and not isinstance(value, bool)
@@ -95,9 +103,9 @@ def _int(config: dict[str, Any], *keys: str, minimum: int = 1, default: int | No
         value, whole = int(value), True
     if not whole:
         raise ConfigError(f"config.json's {key!r} is {json.dumps(value)[:40]}, not a whole number")
-    if not minimum <= value <= MAX_DIMENSION:
+    if not minimum <= value <= maximum:
         raise ConfigError(
-            f"config.json's {key!r} is {value}; it must be between {minimum} and {MAX_DIMENSION:,}"
+            f"config.json's {key!r} is {value}; it must be between {minimum} and {maximum:,}"
         )
     return int(value)
 
@@ -351,7 +359,9 @@ def model_entry(
         "released": released,
         "license": license_name,
         "modalities": ["text"],
-        "context_length": _int(text, "max_position_embeddings", "max_seq_len", "n_ctx"),
+        "context_length": _int(
+            text, "max_position_embeddings", "max_seq_len", "n_ctx", maximum=MAX_CONTEXT
+        ),
         "open_weights": True,
         "native_precision": _precision(config),
         "architecture": arch,
@@ -399,7 +409,9 @@ def model_from_config(config: dict[str, Any], model_id: str, path: str) -> Model
         license="",
         modalities=("text",),
         # 0: the config states no maximum, and nothing refuses a long context for it.
-        context_length=_int(text, "max_position_embeddings", minimum=0, default=0),
+        context_length=_int(
+            text, "max_position_embeddings", minimum=0, maximum=MAX_CONTEXT, default=0
+        ),
         architecture=arch,
         parameters=ParameterCounts(
             total=derived(counts.total),

@@ -98,7 +98,7 @@ class Plan:
             self.prefill_flops_per_token - experts,
             experts,
             recurrent_layer_count(self.model.architecture),
-            peak,
+            *peak,
         )
 
 

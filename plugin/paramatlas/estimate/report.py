@@ -10,7 +10,15 @@ from functools import cache
 from typing import Any
 
 from ..data.dataset import bundled_speed_model
-from ..data.records import Dataset, Hardware, Model, Quantization, SpeedGroup, SpeedModel
+from ..data.records import (
+    Dataset,
+    Hardware,
+    Model,
+    PrefillGroup,
+    Quantization,
+    SpeedGroup,
+    SpeedModel,
+)
 from .calibration import calibrate
 from .fit import usable_memory
 from .parameters import (
@@ -39,7 +47,10 @@ class Estimate:
     prefill_tokens_per_s: float | None
     prefill_range: tuple[float, float] | None
     speed: SpeedGroup | None = None
-    """The calibration group the speeds come from."""
+    """The calibration group the decode speed comes from."""
+    prefill_calibration: PrefillGroup | None = None
+    prefill_peak: str | None = None
+    """Which matrix figure prefill is priced against: `INT8` or `FP16`."""
 
     def as_json(self) -> dict[str, Any]:
         """Speeds unrounded: pages round for display, and compare the same numbers."""
@@ -72,6 +83,9 @@ class Estimate:
             "prefill_tokens_per_s": self.prefill_tokens_per_s,
             "prefill_tokens_per_s_range": _pair(self.prefill_range),
             "speed_calibration": _calibration_json(self.speed),
+            "prefill_calibration": _prefill_calibration_json(
+                self.prefill_calibration, self.prefill_peak
+            ),
             "parameters": plan.breakdown.as_dict()
             | {
                 "total": plan.breakdown.total,
@@ -81,7 +95,7 @@ class Estimate:
         }
 
 
-def _calibration_json(group: SpeedGroup | None) -> dict[str, Any] | None:
+def _calibration_json(group: SpeedGroup | PrefillGroup | None) -> dict[str, Any] | None:
     if group is None:
         return None
     return {
@@ -90,6 +104,13 @@ def _calibration_json(group: SpeedGroup | None) -> dict[str, Any] | None:
         "rows": group.rows,
         "devices": group.devices,
     }
+
+
+def _prefill_calibration_json(
+    group: PrefillGroup | None, peak: str | None
+) -> dict[str, Any] | None:
+    data = _calibration_json(group)
+    return None if data is None else data | {"peak": peak}
 
 
 def _pair(pair: tuple[float, float] | None) -> list[float] | None:
@@ -182,11 +203,12 @@ def calibrated(plan: Plan, speed_model: SpeedModel) -> Estimate:
     decode = min(bound, 1 / decode_seconds(work, group, speed_model.host_efficiency))
     low, high = group.decode_spread.low, group.decode_spread.high
     decode_range = (min(bound, decode * low), min(bound, decode * high))
-    prefill = prefill_range = None
+    prefill = prefill_range = prefill_group = peak = None
     prefill_work = plan.prefill_work(device, backend)
     if prefill_work is not None and speed_model.prefill is not None:
         prefill_group = speed_model.prefill.group(prefill_group_name(backend, device))
         utilisation = prefill_group.utilisation
         prefill = 1 / prefill_seconds(prefill_work, speed_model.prefill, utilisation)
         prefill_range = (prefill * prefill_group.spread.low, prefill * prefill_group.spread.high)
-    return Estimate(plan, decode, decode_range, prefill, prefill_range, group)
+        peak = prefill_work.peak
+    return Estimate(plan, decode, decode_range, prefill, prefill_range, group, prefill_group, peak)

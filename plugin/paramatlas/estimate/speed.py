@@ -129,16 +129,18 @@ class PrefillWork:
     recurrent_layers: int
     peak_flops: float
     """The matrix throughput the backend runs on, in operations per second."""
+    peak: str = "FP16"
+    """Which figure that is: `INT8` or `FP16`."""
 
 
-def prefill_peak(device: Hardware, backend: str, quant_kind: str) -> float | None:
-    """Operations per second the prompt's matrix products run on at best, if the device has a
-    published figure: INT8 for integer-quantized weights on CUDA, FP16 otherwise."""
+def prefill_peak(device: Hardware, backend: str, quant_kind: str) -> tuple[float, str] | None:
+    """Operations per second the prompt's matrix products run on at best, and which figure
+    that is, if the device has one: INT8 for integer-quantized weights on CUDA, else FP16."""
     integer = backend in INTEGER_MATMUL_BACKENDS and quant_kind in INTEGER_MATMUL_KINDS
     if integer and device.int8_tops:
-        return device.int8_tops * 1e12
+        return device.int8_tops * 1e12, "INT8"
     if device.fp16_tflops:
-        return device.fp16_tflops * 1e12
+        return device.fp16_tflops * 1e12, "FP16"
     return None
 
 
