@@ -95,6 +95,16 @@ def test_per_layer_embeddings_count_toward_total_not_effective() -> None:
     assert counts.active == counts.effective
 
 
+def test_altup_and_laurel_count_toward_every_total() -> None:
+    counts = count_parameters(tiny_architecture(altup={"streams": 4}, laurel_rank=8))
+    # AltUp per layer: output scale and router norm 2*64, router 64*4, correction 4*4,
+    # prediction 4*16 = 464; the model's 3 projections in and 3 out, 6*64*64 = 24576.
+    # LAuReL per layer: 64*8 + 8*64 and a norm of 64 = 1088. Two layers.
+    assert counts.residual_blocks == 2 * 464 + 24576 + 2 * 1088
+    assert counts.total - count_parameters(tiny_architecture()).total == 27680
+    assert counts.active == counts.effective == counts.total
+
+
 def test_global_layers_with_shared_k_and_v() -> None:
     attention = {
         "sliding_window": 32,

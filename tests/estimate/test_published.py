@@ -274,3 +274,25 @@ def test_deepseek_v4_config_gives_low_rank_attention_and_the_official_counts(
     assert breakdown.active - breakdown.embedding == pytest.approx(13e9, rel=0.03)
     entry = count_parameters(dataset.model("deepseek-v4-flash").architecture)
     assert breakdown.total == entry.total
+
+
+def test_gemma_3n_altup_and_laurel_keys_are_read() -> None:
+    # The keys as Gemma 3n's text_config spells them (no verbatim file was found to copy).
+    config = {
+        "model_type": "gemma3n_text",
+        "hidden_size": 2048,
+        "num_hidden_layers": 35,
+        "num_attention_heads": 8,
+        "num_key_value_heads": 2,
+        "head_dim": 256,
+        "intermediate_size": 16384,
+        "vocab_size": 262400,
+        "hidden_size_per_layer_input": 256,
+        "vocab_size_per_layer_input": 262144,
+        "altup_num_inputs": 4,
+        "laurel_rank": 64,
+    }
+    arch = architecture_from_config(config)
+    assert arch["altup"] == {"streams": 4}
+    assert arch["laurel_rank"] == 64
+    assert count_parameters(architecture(arch)).residual_blocks == 34_845_424

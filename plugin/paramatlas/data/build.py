@@ -105,6 +105,8 @@ def architecture(data: dict[str, Any]) -> Architecture:
         else None,
         ple_dim=ple["dim"] if ple else None,
         ple_vocab_size=ple.get("vocab_size") if ple else None,
+        altup_streams=data["altup"]["streams"] if "altup" in data else None,
+        laurel_rank=data.get("laurel_rank"),
         mtp_layers=data.get("mtp_layers", 0),
         encoders=tuple(
             Encoder(item["modality"], Count.from_data(item["params"]), item.get("name"))

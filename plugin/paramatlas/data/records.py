@@ -155,6 +155,8 @@ class Architecture:
     experts: Experts | None = None
     ple_dim: int | None = None
     ple_vocab_size: int | None = None
+    altup_streams: int | None = None
+    laurel_rank: int | None = None
     mtp_layers: int = 0
     encoders: tuple[Encoder, ...] = ()
 

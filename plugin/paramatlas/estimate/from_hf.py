@@ -166,6 +166,10 @@ def architecture_from_config(config: dict[str, Any]) -> dict[str, Any]:
         if config.get("vocab_size_per_layer_input"):
             ple["vocab_size"] = _int(config, "vocab_size_per_layer_input")
         arch["per_layer_embeddings"] = ple
+    if config.get("altup_num_inputs"):
+        arch["altup"] = {"streams": _int(config, "altup_num_inputs")}
+    if config.get("laurel_rank"):
+        arch["laurel_rank"] = _int(config, "laurel_rank")
     mtp = _int(config, "num_nextn_predict_layers", "mtp_num_hidden_layers", minimum=0, default=0)
     if mtp:
         arch["mtp_layers"] = mtp

@@ -33,6 +33,8 @@ class ParameterBreakdown:
     ple_tables: int
     ple_projections: int
     mtp: int
+    residual_blocks: int = 0
+    """AltUp's stream predictors and projections and LAuReL's low-rank residuals (Gemma 3n)."""
 
     @property
     def total(self) -> int:
@@ -49,6 +51,7 @@ class ParameterBreakdown:
             + self.norms
             + self.ple_tables
             + self.ple_projections
+            + self.residual_blocks
         )
 
     @property
@@ -147,7 +150,24 @@ def count_parameters(arch: Architecture) -> ParameterBreakdown:
         ple_tables=ple_tables,
         ple_projections=ple_projections,
         mtp=mtp,
+        residual_blocks=_residual_block_params(arch),
     )
+
+
+def _residual_block_params(arch: Architecture) -> int:
+    """Gemma 3n's extras around each layer. AltUp with n streams: per layer a router (hidden ->
+    n) and its norm, an n x n correction and n -> n² prediction map, and an output scale; for the
+    model, n - 1 projections into the extra streams and n - 1 back out. LAuReL of rank r: per
+    layer hidden -> r -> hidden and a norm."""
+    hidden, layers = arch.hidden_size, arch.layers
+    total = 0
+    if arch.altup_streams:
+        n = arch.altup_streams
+        total += layers * (2 * hidden + hidden * n + n * n + n**3)
+        total += 2 * (n - 1) * hidden * hidden
+    if arch.laurel_rank:
+        total += layers * (2 * hidden * arch.laurel_rank + hidden)
+    return total
 
 
 def _attention_layer_counts(arch: Architecture) -> tuple[int, int]:
