@@ -296,3 +296,11 @@ def test_gemma_3n_altup_and_laurel_keys_are_read() -> None:
     assert arch["altup"] == {"streams": 4}
     assert arch["laurel_rank"] == 64
     assert count_parameters(architecture(arch)).residual_blocks == 34_845_424
+
+
+def test_a_per_layer_list_is_read_only_when_every_layer_agrees() -> None:
+    config = json.loads((HERE / "configs/hunyuan-a13b.json").read_text())
+    assert architecture_from_config(config)["experts"]["routed_per_token"] == 8
+    config["moe_topk"] = [8] * 31 + [4]
+    with pytest.raises(ConfigError, match="'moe_topk' differs from layer to layer"):
+        architecture_from_config(config)

@@ -33,6 +33,7 @@ _QK_NORM = {
     "gemma4_text",
     "olmo2",
     "olmo3",
+    "hunyuan",  # use_qk_norm: per-head query and key RMSNorm with weights
 }
 # Architectures whose attention output is gated (doubling q_proj) without an `attn_output_gate`
 # key saying so; configs that have the key are read from it.
@@ -94,10 +95,18 @@ def _int(
     maximum: int = MAX_DIMENSION,
     default: int | None = None,
 ) -> int:
-    """A whole number from the first of `keys` present, checked: not text, not a list, finite,
-    at least `minimum` and at most `maximum`."""
+    """A whole number from the first of `keys` present, checked: not text, finite, at least
+    `minimum` and at most `maximum`. A per-layer list (Hunyuan's `moe_topk`) is accepted when
+    every layer has the same value: the format holds one."""
     value = _first(config, *keys, default=default)
     key = next((k for k in keys if config.get(k) is not None), keys[0])
+    if isinstance(value, list) and value:
+        if any(item != value[0] for item in value):
+            raise ConfigError(
+                f"config.json's {key!r} differs from layer to layer "
+                f"({json.dumps(sorted(set(map(str, value))))[:60]}); the format holds one value"
+            )
+        value = value[0]
     whole = isinstance(value, int) and not isinstance(value, bool)
     if isinstance(value, float) and math.isfinite(value) and value.is_integer():
         value, whole = int(value), True
@@ -287,7 +296,12 @@ def _experts(config: dict[str, Any], model_type: str) -> dict[str, Any] | None:
     if routed < 2:
         return None
     top_k = _int(
-        config, "num_experts_per_tok", "num_experts_per_token", "moe_top_k", "top_k_experts"
+        config,
+        "num_experts_per_tok",
+        "num_experts_per_token",
+        "moe_top_k",
+        "top_k_experts",
+        "moe_topk",
     )
     if top_k > routed:
         raise ConfigError(f"config.json routes each token to {top_k} of only {routed} experts")
@@ -299,8 +313,8 @@ def _experts(config: dict[str, Any], model_type: str) -> dict[str, Any] | None:
     }
     if model_type in _ALWAYS_ONE_SHARED_EXPERT:
         experts["shared"] = 1
-    elif config.get("n_shared_experts"):
-        experts["shared"] = _int(config, "n_shared_experts")
+    elif config.get("n_shared_experts") or config.get("num_shared_expert"):
+        experts["shared"] = _int(config, "n_shared_experts", "num_shared_expert")
     elif config.get("shared_expert_intermediate_size"):
         experts["shared"] = 1
         experts["shared_intermediate_size"] = _int(config, "shared_expert_intermediate_size")
