@@ -109,9 +109,9 @@ def test_from_hf_reads_every_config_as_the_entry_records_it(dataset: Dataset, pa
     assert from_config.active == pytest.approx(entry.active, rel=0.002)
 
 
-def test_block_hybrids_are_refused_not_miscounted() -> None:
-    # Nemotron-H lists a Mamba, MoE or attention block per layer; counting every layer as
-    # attention plus MoE gave 3x the real total.
+def test_block_hybrids_pair_each_mixer_with_the_ffn_after_it() -> None:
+    # Nemotron-H lists a Mamba, MoE or attention block per position; counting every position as
+    # attention plus MoE gave 3x the real total. 6 Mamba and 2 attention mixers, 6 MoE blocks.
     config = {
         "model_type": "nemotron_h",
         "hidden_size": 2688,
@@ -121,9 +121,24 @@ def test_block_hybrids_are_refused_not_miscounted() -> None:
         "vocab_size": 131072,
         "intermediate_size": 1856,
         "hybrid_override_pattern": "MEMEM*EMEMEM*E",
+        "n_routed_experts": 128,
+        "num_experts_per_tok": 6,
+        "moe_intermediate_size": 1856,
+        "mamba_num_heads": 64,
+        "mamba_head_dim": 64,
+        "ssm_state_size": 128,
+        "n_groups": 8,
+        "mlp_hidden_act": "relu2",
     }
-    with pytest.raises(ConfigError, match="hybrid_override_pattern"):
-        architecture_from_config(config)
+    arch = architecture_from_config(config)
+    assert arch["layers"] == 8
+    assert arch["linear_attention"]["layer_pattern"] == "6:2"
+    assert arch["experts"]["dense_layers"] == 2  # the attention mixers: no FFN, width 0
+    assert arch["ffn"] == {"activation": "plain", "intermediate_size": 0}
+    assert arch["experts"]["expert_activation"] == "plain"
+    mixed = config | {"hybrid_override_pattern": "M-M-E*E"}
+    with pytest.raises(ConfigError, match="cannot hold"):
+        architecture_from_config(mixed)
 
 
 # Published sizes the estimate is not expected to match, and why.

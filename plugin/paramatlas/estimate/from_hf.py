@@ -40,7 +40,6 @@ _QK_NORM = {
 _OUTPUT_GATE = {"qwen3_next"}
 # Hybrids whose layers are not a repeating pattern the format can hold: they are written by hand.
 _UNSUPPORTED = {
-    "hybrid_override_pattern": "a per-layer Mamba/MoE/attention block list (Nemotron-H)",
     "hybrid_layer_pattern": "a per-layer sliding/full attention list with its own KV heads (MiMo)",
 }
 # DeepSeek-V4's single KV head comes from one projection that serves as both key and value.
@@ -182,7 +181,50 @@ def architecture_from_config(config: dict[str, Any]) -> dict[str, Any]:
     mtp = _int(config, "num_nextn_predict_layers", "mtp_num_hidden_layers", minimum=0, default=0)
     if mtp:
         arch["mtp_layers"] = mtp
+    if config.get("hybrid_override_pattern"):
+        _block_hybrid(config, arch)
     return arch
+
+
+def _block_hybrid(config: dict[str, Any], arch: dict[str, Any]) -> None:
+    """Nemotron-H lists one block per position: M (Mamba-2 mixer), * (attention mixer), E (MoE
+    FFN), - (MLP). The format's layer is a mixer with the FFN after it, so layers are the M and
+    * blocks; with MoE blocks, the mixers without one are dense layers with no FFN (width 0)."""
+    pattern = str(config["hybrid_override_pattern"])
+    if set(pattern) - set("M*E-"):
+        raise ConfigError(
+            f"config.json's 'hybrid_override_pattern' has blocks other than M, *, E and -: "
+            f"{''.join(sorted(set(pattern) - set('M*E-')))[:10]}"
+        )
+    mamba, attention, moe, mlp = (pattern.count(block) for block in "M*E-")
+    layers = mamba + attention
+    if not layers or (moe and mlp) or (mlp and mlp != layers) or moe > layers:
+        raise ConfigError(
+            f"config.json's 'hybrid_override_pattern' pairs {layers} mixers with {moe} MoE and "
+            f"{mlp} MLP blocks, which the format cannot hold (one FFN kind after each mixer)"
+        )
+    arch["layers"] = layers
+    arch["linear_attention"] = {
+        "kind": "mamba2",
+        "layer_pattern": f"{mamba}:{attention}",
+        "value_heads": _int(config, "mamba_num_heads"),
+        "value_head_dim": _int(config, "mamba_head_dim"),
+        "state_size": _int(config, "ssm_state_size"),
+        "expand": _int(config, "expand", default=2),
+        "groups": _int(config, "n_groups", default=1),
+        "conv_kernel": _int(config, "conv_kernel", default=4),
+    }
+    plain = config.get("mlp_hidden_act") == "relu2"  # squared ReLU: two matrices, not gated
+    if moe:
+        arch["experts"]["dense_layers"] = layers - moe
+        if plain:
+            arch["experts"]["expert_activation"] = "plain"
+        arch["ffn"] = {"activation": "plain" if plain else "gated", "intermediate_size": 0}
+    else:
+        arch["ffn"] = {
+            "activation": "plain" if plain else "gated",
+            "intermediate_size": _int(config, "intermediate_size"),
+        }
 
 
 def _attention(
@@ -318,6 +360,9 @@ def _experts(config: dict[str, Any], model_type: str) -> dict[str, Any] | None:
     elif config.get("shared_expert_intermediate_size"):
         experts["shared"] = 1
         experts["shared_intermediate_size"] = _int(config, "shared_expert_intermediate_size")
+    if experts["shared"] and config.get("moe_shared_expert_intermediate_size"):
+        width = _int(config, "moe_shared_expert_intermediate_size")
+        experts["shared_intermediate_size"] = width
     elif config.get("enable_moe_block") and config.get("intermediate_size"):
         # Gemma 4 runs a dense MLP beside the experts in every layer: an always-on shared expert.
         experts["shared"] = 1

@@ -14,6 +14,7 @@ from .parameters import (
     COMPRESS_OVERLAP_RATIO,
     ParameterBreakdown,
     count_parameters,
+    mamba_inner_width,
     pattern_split,
 )
 
@@ -183,7 +184,7 @@ def _recurrent_state_elements(linear: LinearAttention | None, hidden: int) -> in
         return 0
     kernel = (linear.conv_kernel or 4) - 1
     if linear.kind == "mamba2":
-        inner = (linear.expand or 2) * hidden
+        inner = mamba_inner_width(linear, hidden)
         heads = linear.value_heads or 1
         state = linear.state_size or 128
         conv_width = inner + 2 * (linear.groups or 1) * state

@@ -280,11 +280,19 @@ def _latent_attention_params(attention: Attention, hidden: int) -> int:
     return query + kv_down + kv_up + output
 
 
+def mamba_inner_width(linear: LinearAttention, hidden: int) -> int:
+    """Width of a Mamba-2 layer's inner stream: heads x head width where the config gives them
+    (Nemotron-H: 64 x 64 = 4096 on a 2688-wide model), else `expand` x hidden."""
+    if linear.value_heads and linear.value_head_dim:
+        return linear.value_heads * linear.value_head_dim
+    return (linear.expand or 2) * hidden
+
+
 def _linear_attention_params(linear: LinearAttention | None, hidden: int) -> int:
     if linear is None:
         return 0
     if linear.kind == "mamba2":
-        inner = (linear.expand or 2) * hidden
+        inner = mamba_inner_width(linear, hidden)
         groups_state = 2 * (linear.groups or 1) * (linear.state_size or 128)
         heads = linear.value_heads or 1
         in_proj = hidden * (2 * inner + groups_state + heads)
