@@ -36,6 +36,7 @@ from ..data.records import Hardware, PrefillModel, SpeedGroup, Spread
 GB = 10**9
 BACKENDS = ("CUDA", "Metal", "Vulkan", "ROCm", "SYCL", "CPU")
 MULTI_DIE = " multi-die"
+DATACENTER = " datacenter"
 INTEL = " Intel"
 
 
@@ -66,10 +67,13 @@ def device_backend(device: Hardware) -> str:
 
 
 def speed_group(backend: str, device: Hardware) -> str:
-    """The calibration group: the backend, with chips of several GPU dies kept apart, and Intel
-    GPUs on Vulkan apart from the others (their drivers reach half the share of bandwidth)."""
+    """The calibration group: the backend, with chips of several GPU dies kept apart, datacenter
+    accelerators apart (llama.cpp reaches a smaller share of HBM bandwidth than of a GeForce
+    card's), and Intel GPUs on Vulkan apart (their drivers reach half the share of bandwidth)."""
     if backend != "CPU" and device.gpu_dies > 1:
         return backend + MULTI_DIE
+    if backend != "CPU" and device.kind == "datacenter":
+        return backend + DATACENTER
     if backend == "Vulkan" and device.vendor.lower() == "intel":
         return backend + INTEL
     return backend
