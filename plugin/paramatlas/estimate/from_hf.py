@@ -93,13 +93,14 @@ def _int(
     minimum: int = 1,
     maximum: int = MAX_DIMENSION,
     default: int | None = None,
+    per_layer: bool = False,
 ) -> int:
     """A whole number from the first of `keys` present, checked: not text, finite, at least
-    `minimum` and at most `maximum`. A per-layer list (Hunyuan's `moe_topk`) is accepted when
-    every layer has the same value: the format holds one."""
+    `minimum` and at most `maximum`. Where a config may give one value per layer (`per_layer`:
+    Hunyuan's `moe_topk`), a list is accepted when every layer agrees: the format holds one."""
     value = _first(config, *keys, default=default)
     key = next((k for k in keys if config.get(k) is not None), keys[0])
-    if isinstance(value, list) and value:
+    if per_layer and isinstance(value, list) and value:
         if any(item != value[0] for item in value):
             raise ConfigError(
                 f"config.json's {key!r} differs from layer to layer "
@@ -344,19 +345,22 @@ def _experts(config: dict[str, Any], model_type: str) -> dict[str, Any] | None:
         "moe_top_k",
         "top_k_experts",
         "moe_topk",
+        per_layer=True,
     )
     if top_k > routed:
         raise ConfigError(f"config.json routes each token to {top_k} of only {routed} experts")
     experts: dict[str, Any] = {
         "routed": routed,
         "routed_per_token": top_k,
-        "expert_intermediate_size": _int(config, "moe_intermediate_size", "intermediate_size"),
+        "expert_intermediate_size": _int(
+            config, "moe_intermediate_size", "intermediate_size", per_layer=True
+        ),
         "shared": 0,
     }
     if model_type in _ALWAYS_ONE_SHARED_EXPERT:
         experts["shared"] = 1
     elif config.get("n_shared_experts") or config.get("num_shared_expert"):
-        experts["shared"] = _int(config, "n_shared_experts", "num_shared_expert")
+        experts["shared"] = _int(config, "n_shared_experts", "num_shared_expert", per_layer=True)
     elif config.get("shared_expert_intermediate_size"):
         experts["shared"] = 1
         experts["shared_intermediate_size"] = _int(config, "shared_expert_intermediate_size")

@@ -97,12 +97,17 @@ def _spread(spread: Spread) -> str:
     return f"×{spread.low:.2f}–{spread.high:.2f}"
 
 
-def _prefill_row(group: PrefillGroup) -> dict[str, str]:
+def _counts(group: PrefillGroup | SpeedGroup, fallback: str) -> dict[str, str]:
     return {
         "name": group.name,
         "rows": str(group.rows),
         "devices": str(group.devices),
-        "calibrated": "yes" if group.calibrated else "no: uses the pooled values",
+        "calibrated": "yes" if group.calibrated else f"no: uses the pooled {fallback}",
+    }
+
+
+def _prefill_row(group: PrefillGroup) -> dict[str, str]:
+    return _counts(group, "values") | {
         "utilisation": f"{group.utilisation:.0%}",
         "range": _spread(group.spread),
     }
@@ -122,11 +127,7 @@ def _prefill(model: PrefillModel | None) -> dict[str, Any] | None:
 
 
 def _group_row(group: SpeedGroup) -> dict[str, str]:
-    return {
-        "name": group.name,
-        "rows": str(group.rows),
-        "devices": str(group.devices),
-        "calibrated": "yes" if group.calibrated else "no: uses the pooled fit",
+    return _counts(group, "fit") | {
         "efficiency": f"{group.decode.efficiency:.0%}",
         "kv_efficiency": f"{group.decode.kv_efficiency:.0%}",
         "layer_us": f"{group.decode.layer_seconds * 1e6:.1f}",
