@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 from paramatlas import load_dataset
@@ -39,7 +40,7 @@ def _verdict(accuracy: Accuracy) -> str:
     return ", ".join(parts)
 
 
-def _groups(predictions: list[Prediction], key: str) -> dict[str, list[Prediction]]:
+def _groups(predictions: Sequence[Prediction], key: str) -> dict[str, list[Prediction]]:
     grouped: dict[str, list[Prediction]] = {}
     for prediction in predictions:
         name = getattr(prediction.observation, key)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from paramatlas import load_dataset
-from paramatlas.data.records import Dataset, PrefillGroup, PrefillModel, Spread
+from paramatlas.data.records import Dataset
 from paramatlas.estimate.calibration import observations
 from paramatlas.estimate.prefill import PrefillSample, fit_prefill
 from paramatlas.estimate.speed import (
@@ -42,16 +42,11 @@ def test_vulkan_groups_keep_vendors_apart(dataset: Dataset) -> None:
     assert prefill_group_name("Metal", dataset.device("m4-max-128gb")) == "Metal unified-memory"
 
 
-def _model(cost: float, recurrent: float) -> PrefillModel:
-    pooled = PrefillGroup("pooled", 0.5, Spread(0.5, 2), 1, 1, True)
-    return PrefillModel(cost, recurrent, {}, pooled)
-
-
 def test_prefill_seconds_by_hand() -> None:
     # 10 GFLOPs dense, 4 GFLOPs of routed experts at 3x, 12 recurrent layers at 0.5 GFLOPs each:
     # 10 + 12 + 6 = 28 GFLOPs at 40% of 100 TFLOPS = 0.7 ms per token.
     work = PrefillWork(10e9, 4e9, recurrent_layers=12, peak_flops=100e12)
-    seconds = prefill_seconds(work, _model(3.0, 0.5e9), utilisation=0.4)
+    seconds = prefill_seconds(work, 3.0, 0.5e9, utilisation=0.4)
     assert seconds == pytest.approx(28e9 / 40e12)
     assert 1 / seconds == pytest.approx(1428.57, rel=1e-5)
 
@@ -65,7 +60,7 @@ def _synthetic(
         if row.prefill is None or row.measurement.pp512 is None:
             continue
         group = row.prefill_group
-        seconds = prefill_seconds(row.prefill, _model(cost, recurrent), utilisation.get(group, 0.3))
+        seconds = prefill_seconds(row.prefill, cost, recurrent, utilisation.get(group, 0.3))
         samples.append(PrefillSample(row.prefill, 1 / seconds, row.device, group))
     return samples
 

@@ -496,9 +496,13 @@ def _inside(bounds: tuple[float, float] | None, measured: float | None) -> bool 
 HoldOut = Literal["device", "source"]
 
 
-def cross_validate(dataset: Dataset, by: HoldOut) -> list[Prediction]:
+@cache
+def cross_validate(dataset: Dataset, by: HoldOut) -> tuple[Prediction, ...]:
     """Every measurement predicted by a speed model fitted with its device (or source) left out:
-    coefficients, ranges and the choice of fallback are all refitted without it."""
+    coefficients, ranges and the choice of fallback are all refitted without it.
+
+    Remembered per dataset: it refits the model once per device or source, the slowest part of
+    a build, and `mkdocs serve` keeps the dataset (and so this) until a data file changes."""
     rows = observations(dataset)
 
     def key(row: Observation) -> str:
@@ -510,7 +514,7 @@ def cross_validate(dataset: Dataset, by: HoldOut) -> list[Prediction]:
         for row in rows:
             if key(row) == held:
                 predictions.append(predict(row, model))
-    return predictions
+    return tuple(predictions)
 
 
 def predict(row: Observation, model: SpeedModel) -> Prediction:
@@ -524,7 +528,13 @@ def predict(row: Observation, model: SpeedModel) -> Prediction:
         decode_range = (min(decode_range[0], bound), min(decode_range[1], bound))
     if row.prefill is not None and model.prefill is not None:
         prefill_group = model.prefill.group(row.prefill_group)
-        prefill = 1 / prefill_seconds(row.prefill, model.prefill, prefill_group.utilisation)
+        fitted = model.prefill
+        prefill = 1 / prefill_seconds(
+            row.prefill,
+            fitted.expert_cost,
+            fitted.recurrent_layer_flops,
+            prefill_group.utilisation,
+        )
         spread = prefill_group.spread
         prefill_range = (prefill * spread.low, prefill * spread.high)
     return Prediction(row, decode, decode_range, prefill, prefill_range, group.calibrated)

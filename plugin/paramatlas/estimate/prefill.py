@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..data.records import PrefillGroup, PrefillModel, Spread
 from .speed import PrefillWork, Ratios, prefill_seconds, spread_from_ratios
@@ -53,56 +53,61 @@ class _Fit:
     def of(self, group: str) -> float:
         return self.utilisation.get(group, self.pooled)
 
-    def model(self, groups: dict[str, PrefillGroup], pooled: PrefillGroup) -> PrefillModel:
-        return PrefillModel(self.expert_cost, self.recurrent_layer_flops, groups, pooled)
-
     def predict(self, sample: PrefillSample) -> float:
-        unused = PrefillGroup(POOLED, self.pooled, Spread(1, 1), 0, 0, True)
-        return 1 / prefill_seconds(sample.work, self.model({}, unused), self.of(sample.group))
-
-
-def _operations(sample: PrefillSample, cost: float, recurrent: float) -> float:
-    work = sample.work
-    return work.dense_flops + work.expert_flops * cost + work.recurrent_layers * recurrent
+        utilisation = self.of(sample.group)
+        seconds = prefill_seconds(
+            sample.work, self.expert_cost, self.recurrent_layer_flops, utilisation
+        )
+        return 1 / seconds
 
 
 def _implied_utilisation(sample: PrefillSample, cost: float, recurrent: float) -> float:
-    return _operations(sample, cost, recurrent) * sample.measured / sample.work.peak_flops
+    """The utilisation at which the measured time would be exact: the time the work would take
+    at the full peak, over the measured time."""
+    return prefill_seconds(sample.work, cost, recurrent, 1.0) * sample.measured
 
 
-def _median(values: Sequence[float | None], default: float) -> float:
-    present = [value for value in values if value is not None]
-    return statistics.median(present) if present else default
+def _median(values: Sequence[float], default: float) -> float:
+    return statistics.median(values) if values else default
 
 
-def _calibrated_groups(samples: Sequence[PrefillSample]) -> set[str]:
-    devices: dict[str, set[str]] = {}
-    rows: dict[str, int] = {}
+def _by_group(samples: Sequence[PrefillSample]) -> dict[str, list[PrefillSample]]:
+    grouped: dict[str, list[PrefillSample]] = {}
     for sample in samples:
-        devices.setdefault(sample.group, set()).add(sample.device)
-        rows[sample.group] = rows.get(sample.group, 0) + 1
-    return {
-        group for group in devices if len(devices[group]) >= MIN_DEVICES and rows[group] >= MIN_ROWS
-    }
+        grouped.setdefault(sample.group, []).append(sample)
+    return grouped
+
+
+def _devices(samples: Sequence[PrefillSample]) -> int:
+    return len({sample.device for sample in samples})
+
+
+def _is_calibrated(samples: Sequence[PrefillSample]) -> bool:
+    return len(samples) >= MIN_ROWS and _devices(samples) >= MIN_DEVICES
 
 
 def _fit(samples: Sequence[PrefillSample]) -> _Fit | None:
     if not samples:
         return None
-    calibrated = _calibrated_groups(samples)
-    cost, recurrent = 1.0, 0.0
-    fit = _Fit(cost, recurrent, {}, 1.0)
+    by_group = _by_group(samples)
+    calibrated = [group for group, rows in by_group.items() if _is_calibrated(rows)]
+    with_experts = [s for s in samples if s.work.expert_flops and not s.work.recurrent_layers]
+    with_recurrent = [s for s in samples if s.work.recurrent_layers]
+    fit = _Fit(1.0, 0.0, {}, 1.0)
     for _ in range(ROUNDS):
-        implied = [(s, _implied_utilisation(s, cost, recurrent)) for s in samples]
-        pooled = _median([u for _, u in implied], 1.0)
-        utilisation = {
-            group: _median([u for s, u in implied if s.group == group], pooled)
-            for group in calibrated
+        cost, recurrent = fit.expert_cost, fit.recurrent_layer_flops
+        implied = {
+            group: [_implied_utilisation(s, cost, recurrent) for s in rows]
+            for group, rows in by_group.items()
         }
+        pooled = _median([u for values in implied.values() for u in values], 1.0)
+        utilisation = {group: _median(implied[group], pooled) for group in calibrated}
         fit = _Fit(cost, recurrent, utilisation, pooled)
-        cost = max(1.0, _median([_implied_cost(s, fit) for s in samples], 1.0))
+        cost = max(1.0, _median([_implied_cost(s, fit) for s in with_experts], 1.0))
         fit = _Fit(cost, recurrent, utilisation, pooled)
-        recurrent = max(0.0, _median([_implied_recurrent(s, fit) for s in samples], 0.0))
+        recurrent = max(0.0, _median([_implied_recurrent(s, fit) for s in with_recurrent], 0.0))
+        if (cost, recurrent) == (fit.expert_cost, fit.recurrent_layer_flops):
+            break  # converged: another round would change nothing
         fit = _Fit(cost, recurrent, utilisation, pooled)
     return fit
 
@@ -112,17 +117,13 @@ def _achieved(sample: PrefillSample, fit: _Fit) -> float:
     return sample.work.peak_flops * fit.of(sample.group) / sample.measured
 
 
-def _implied_cost(sample: PrefillSample, fit: _Fit) -> float | None:
+def _implied_cost(sample: PrefillSample, fit: _Fit) -> float:
     work = sample.work
-    if not work.expert_flops or work.recurrent_layers:
-        return None
     return (_achieved(sample, fit) - work.dense_flops) / work.expert_flops
 
 
-def _implied_recurrent(sample: PrefillSample, fit: _Fit) -> float | None:
+def _implied_recurrent(sample: PrefillSample, fit: _Fit) -> float:
     work = sample.work
-    if not work.recurrent_layers:
-        return None
     matrix = work.dense_flops + work.expert_flops * fit.expert_cost
     return (_achieved(sample, fit) - matrix) / work.recurrent_layers
 
@@ -149,25 +150,24 @@ def fit_prefill(samples: Sequence[PrefillSample]) -> PrefillModel | None:
         return None
     by_device = _held_out(samples, lambda sample: sample.device)
     by_group = _held_out(samples, lambda sample: sample.group)
-    enough = len({device for _, device in by_device}) >= MIN_DEVICES
+    measured = _devices(samples) >= MIN_DEVICES and by_group
     pooled = PrefillGroup(
         POOLED,
         fit.pooled,
-        spread_from_ratios(by_group) if enough and len(by_group) > 1 else UNMEASURED_SPREAD,
+        spread_from_ratios(by_group) if measured else UNMEASURED_SPREAD,
         len(samples),
-        len({sample.device for sample in samples}),
+        _devices(samples),
         True,
     )
     groups = {}
-    for name in sorted({sample.group for sample in samples}):
-        devices = {sample.device for sample in samples if sample.group == name}
-        rows = sum(1 for sample in samples if sample.group == name)
+    for name, rows in sorted(_by_group(samples).items()):
+        devices = {sample.device for sample in rows}
         if name in fit.utilisation:
             ratios = [(ratio, device) for ratio, device in by_device if device in devices]
             spread = spread_from_ratios(ratios, by_device, PRIOR_DEVICES)
-            groups[name] = PrefillGroup(name, fit.of(name), spread, rows, len(devices), True)
-        else:
-            groups[name] = PrefillGroup(
-                name, pooled.utilisation, pooled.spread, rows, len(devices), False
+            groups[name] = PrefillGroup(name, fit.of(name), spread, len(rows), len(devices), True)
+        else:  # too few devices: the pooled values, said to be so
+            groups[name] = replace(
+                pooled, name=name, rows=len(rows), devices=len(devices), calibrated=False
             )
-    return fit.model(groups, pooled)
+    return PrefillModel(fit.expert_cost, fit.recurrent_layer_flops, groups, pooled)

@@ -208,7 +208,10 @@ def calibrated(plan: Plan, speed_model: SpeedModel) -> Estimate:
     if prefill_work is not None and speed_model.prefill is not None:
         prefill_group = speed_model.prefill.group(prefill_group_name(backend, device))
         utilisation = prefill_group.utilisation
-        prefill = 1 / prefill_seconds(prefill_work, speed_model.prefill, utilisation)
+        fitted = speed_model.prefill
+        prefill = 1 / prefill_seconds(
+            prefill_work, fitted.expert_cost, fitted.recurrent_layer_flops, utilisation
+        )
         prefill_range = (prefill * prefill_group.spread.low, prefill * prefill_group.spread.high)
         peak = prefill_work.peak
     return Estimate(plan, decode, decode_range, prefill, prefill_range, group, prefill_group, peak)

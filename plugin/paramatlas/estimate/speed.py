@@ -31,7 +31,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from ..data.records import Hardware, PrefillModel, SpeedGroup, Spread
+from ..data.records import Hardware, SpeedGroup, Spread
 
 GB = 10**9
 BACKENDS = ("CUDA", "Metal", "Vulkan", "ROCm", "SYCL", "CPU")
@@ -155,11 +155,13 @@ def prefill_group_name(backend: str, device: Hardware) -> str:
     return f"{backend}{vendor} {device.kind}"
 
 
-def prefill_seconds(work: PrefillWork, model: PrefillModel, utilisation: float) -> float:
+def prefill_seconds(
+    work: PrefillWork, expert_cost: float, recurrent_layer_flops: float, utilisation: float
+) -> float:
     operations = (
         work.dense_flops
-        + work.expert_flops * model.expert_cost
-        + work.recurrent_layers * model.recurrent_layer_flops
+        + work.expert_flops * expert_cost
+        + work.recurrent_layers * recurrent_layer_flops
     )
     return operations / (work.peak_flops * utilisation)
 
