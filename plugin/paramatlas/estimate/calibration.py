@@ -23,7 +23,6 @@ is the accuracy the Methodology page publishes.
 
 from __future__ import annotations
 
-import itertools
 import math
 import statistics
 from collections import defaultdict
@@ -42,6 +41,7 @@ from ..data.records import (
     Spread,
 )
 from .memory import kv_cache_bytes, weight_bytes
+from .nnls import nonnegative_least_squares
 from .parameters import count_parameters, delta_layer_count, moe_layer_count
 from .plan import make_plan, quantizations_by_id
 from .prefill import PrefillSample, fit_prefill
@@ -221,7 +221,7 @@ DELTA = 4  # the index of the gated-DeltaNet layer's unknown
 
 
 def _solve(sums: _Sums, shared: DecodeCoefficients | None = None) -> DecodeCoefficients:
-    """Non-negative least squares over the unknowns, by trying every active set.
+    """Non-negative least squares over the unknowns.
 
     With `shared` (the pooled fit) the KV cache's and the DeltaNet layer's unknowns are held at
     its values: few groups have enough long-context or DeltaNet results to fit them alone.
@@ -231,60 +231,10 @@ def _solve(sums: _Sums, shared: DecodeCoefficients | None = None) -> DecodeCoeff
         if shared is not None
         else {}
     )
-    free = [index for index in range(UNKNOWNS) if index not in fixed]
-    best: tuple[float, tuple[float, ...]] = (math.inf, (0.0,) * UNKNOWNS)
-    for size in range(len(free) + 1):
-        for chosen in itertools.combinations(free, size):
-            solution = _solve_subset(sums, chosen, fixed)
-            if solution is None or min(solution) < 0:
-                continue
-            objective = _objective(sums, solution)
-            if objective < best[0] - 1e-15:
-                best = (objective, solution)
-    weights, kv, layer, moe_layer, delta_layer = best[1]
+    weights, kv, layer, moe_layer, delta_layer = nonnegative_least_squares(
+        sums.matrix, sums.vector, fixed
+    )
     return DecodeCoefficients(1 / (1 + weights), 1 / (1 + kv), layer, moe_layer, delta_layer)
-
-
-def _solve_subset(
-    sums: _Sums, chosen: tuple[int, ...], fixed: dict[int, float]
-) -> tuple[float, ...] | None:
-    solution = [0.0] * UNKNOWNS
-    for index, value in fixed.items():
-        solution[index] = value
-    if chosen:
-        matrix = [[sums.matrix[i][j] for j in chosen] for i in chosen]
-        vector = [
-            sums.vector[i] - sum(sums.matrix[i][j] * value for j, value in fixed.items())
-            for i in chosen
-        ]
-        values = _gauss(matrix, vector)
-        if values is None:
-            return None
-        for index, value in zip(chosen, values, strict=True):
-            solution[index] = value
-    return tuple(solution)
-
-
-def _gauss(matrix: list[list[float]], vector: list[float]) -> list[float] | None:
-    size = len(vector)
-    rows = [[*row, value] for row, value in zip(matrix, vector, strict=True)]
-    for column in range(size):
-        pivot = max(range(column, size), key=lambda r: abs(rows[r][column]))
-        if abs(rows[pivot][column]) < 1e-300:
-            return None
-        rows[column], rows[pivot] = rows[pivot], rows[column]
-        for other in range(size):
-            if other != column:
-                factor = rows[other][column] / rows[column][column]
-                pivot_row = rows[column]
-                rows[other] = [a - factor * b for a, b in zip(rows[other], pivot_row, strict=True)]
-    return [rows[i][size] / rows[i][i] for i in range(size)]
-
-
-def _objective(sums: _Sums, x: tuple[float, ...]) -> float:
-    size = range(UNKNOWNS)
-    quadratic = sum(x[i] * sums.matrix[i][j] * x[j] for i in size for j in size)
-    return quadratic - 2 * sum(x[i] * sums.vector[i] for i in size) + sums.constant
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 from ..data.records import PrefillGroup, PrefillModel, Spread
 from .speed import PrefillWork, Ratios, prefill_seconds, spread_from_ratios
@@ -40,6 +41,19 @@ class PrefillSample:
     """Tokens per second."""
     device: str
     group: str
+
+    @cached_property
+    def implied_terms(self) -> tuple[float, float, float]:
+        """The utilisation the measured time implies is `dense + c × experts + r × recurrent`
+        in these three terms (each the work's time at full peak, over the measured time): the
+        fit evaluates it millions of times per build, so it is computed once."""
+        work = self.work
+        per_flop = self.measured / work.peak_flops
+        return (
+            work.dense_flops * per_flop,
+            work.expert_flops * per_flop,
+            work.recurrent_layers * per_flop,
+        )
 
 
 @dataclass(frozen=True)
@@ -64,7 +78,8 @@ class _Fit:
 def _implied_utilisation(sample: PrefillSample, cost: float, recurrent: float) -> float:
     """The utilisation at which the measured time would be exact: the time the work would take
     at the full peak, over the measured time."""
-    return prefill_seconds(sample.work, cost, recurrent, 1.0) * sample.measured
+    dense, experts, recurrent_layers = sample.implied_terms
+    return dense + experts * cost + recurrent_layers * recurrent
 
 
 def _median(values: Sequence[float], default: float) -> float:
