@@ -36,10 +36,28 @@ def test_cuda_prices_quantized_weights_at_the_int8_peak(dataset: Dataset) -> Non
 
 
 def test_vulkan_groups_keep_vendors_apart(dataset: Dataset) -> None:
-    assert prefill_group_name("CUDA", dataset.device("rtx-4090")) == "CUDA discrete-gpu"
-    assert prefill_group_name("Vulkan", dataset.device("rtx-4090")) == "Vulkan NVIDIA discrete-gpu"
-    assert prefill_group_name("Vulkan", dataset.device("arc-b580")) == "Vulkan Intel discrete-gpu"
-    assert prefill_group_name("Metal", dataset.device("m4-max-128gb")) == "Metal unified-memory"
+    rtx_4090 = dataset.device("rtx-4090")
+    assert prefill_group_name("Vulkan", rtx_4090, "FP16") == "Vulkan NVIDIA discrete-gpu"
+    assert prefill_group_name("Vulkan", dataset.device("arc-b580"), "FP16") == (
+        "Vulkan Intel discrete-gpu"
+    )
+    assert prefill_group_name("Metal", dataset.device("m4-max-128gb"), "FP16") == (
+        "Metal unified-memory"
+    )
+
+
+def test_cuda_groups_keep_integer_kernels_and_fp16_libraries_apart(dataset: Dataset) -> None:
+    # The same card runs GGUF weights through llama.cpp's INT8 kernels and F16 weights through
+    # FP16 matrix products: each has its own utilisation.
+    rtx_4090 = dataset.device("rtx-4090")
+    assert prefill_group_name("CUDA", rtx_4090, "INT8") == "CUDA discrete-gpu INT8"
+    assert prefill_group_name("CUDA", rtx_4090, "FP16") == "CUDA discrete-gpu FP16"
+    rows = {
+        row.measurement.quant: row.prefill_group
+        for row in observations(dataset)
+        if row.device == "a100-pcie-80gb" and row.prefill is not None
+    }
+    assert rows == {"Q4_K_M": "CUDA datacenter INT8", "F16": "CUDA datacenter FP16"}
 
 
 def test_prefill_seconds_by_hand() -> None:
@@ -66,7 +84,11 @@ def _synthetic(
 
 
 def test_fit_recovers_the_coefficients_that_made_the_data(dataset: Dataset) -> None:
-    truth = {"CUDA discrete-gpu": 0.25, "Metal unified-memory": 0.7, "CUDA datacenter": 0.1}
+    truth = {
+        "CUDA discrete-gpu INT8": 0.25,
+        "Metal unified-memory": 0.7,
+        "CUDA datacenter FP16": 0.1,
+    }
     samples = _synthetic(dataset, cost=2.5, recurrent=0.8e9, utilisation=truth)
     fitted = fit_prefill(samples)
     assert fitted is not None

@@ -241,14 +241,18 @@
 
   // Prompt processing: matrix FLOPs at the device's INT8 peak (integer-quantized weights on a
   // backend with integer kernels) or FP16 peak, routed experts at their fitted cost, recurrent
-  // layers at their fitted FLOP-equivalent; the utilisation of the device's backend and kind.
+  // layers at their fitted FLOP-equivalent; the utilisation of the device's backend and kind
+  // (and, with integer kernels, of the peak they run on).
   function prefillSpeed(model, shared, device, input) {
     var fitted = shared.prefill;
     var integer = device.integer_matmul && input.quant.integer_matmul && device.int8_tops;
     var peak = integer ? device.int8_tops * 1e12
       : (device.fp16_tflops ? device.fp16_tflops * 1e12 : 0);
     if (!fitted || !peak) return null;
-    var group = fitted.groups[device.prefill_group] || fitted.pooled;
+    // On a backend with integer kernels the group names the peak too, as in Python.
+    var name = device.integer_matmul
+      ? device.prefill_group + (integer ? " INT8" : " FP16") : device.prefill_group;
+    var group = fitted.groups[name] || fitted.pooled;
     var multiplied = model.params.active - model.params.embedding;
     var attention = 2 * 2 * model.layers * model.attention_width * (input.context / 2);
     var experts = 2 * model.params.routed_experts_active;

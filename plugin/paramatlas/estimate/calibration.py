@@ -51,6 +51,7 @@ from .speed import (
     PrefillWork,
     decode_seconds,
     device_seconds,
+    prefill_device_group,
     prefill_group_name,
     prefill_seconds,
     speed_group,
@@ -161,7 +162,9 @@ def _observe(dataset: Dataset, measurement: Measurement) -> Observation:
         device.kind,
         work,
         prefill,
-        prefill_group_name(measurement.backend, device),
+        prefill_group_name(measurement.backend, device, prefill.peak)
+        if prefill is not None
+        else prefill_device_group(measurement.backend, device),
     )
 
 

@@ -206,7 +206,9 @@ def calibrated(plan: Plan, speed_model: SpeedModel) -> Estimate:
     prefill = prefill_range = prefill_group = peak = None
     prefill_work = plan.prefill_work(device, backend)
     if prefill_work is not None and speed_model.prefill is not None:
-        prefill_group = speed_model.prefill.group(prefill_group_name(backend, device))
+        prefill_group = speed_model.prefill.group(
+            prefill_group_name(backend, device, prefill_work.peak)
+        )
         utilisation = prefill_group.utilisation
         fitted = speed_model.prefill
         prefill = 1 / prefill_seconds(

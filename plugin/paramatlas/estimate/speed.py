@@ -18,7 +18,8 @@ size (kernel launches, synchronisation, expert dispatch). Prefill is compute-bou
 where the peak is the device's dense INT8 figure when the backend multiplies integer-quantized
 weights with integer kernels (CUDA), its dense FP16 figure otherwise; the utilisation belongs to
 the backend and device kind (a datacenter GPU reaches a smaller share of its peak than a
-GeForce), and on Vulkan, which drives every vendor's GPUs with other kernels, to the vendor too.
+GeForce), and on Vulkan, which drives every vendor's GPUs with other kernels, to the vendor too;
+on CUDA to the peak as well (integer kernels and FP16 matrix libraries reach different shares).
 
 Each backend (CUDA, Metal, Vulkan, ROCm, SYCL, CPU; multi-die chips apart) has its own
 coefficients, fitted from published llama-bench results by `calibration` and stored in
@@ -148,11 +149,19 @@ def prefill_peak(device: Hardware, backend: str, quant_kind: str) -> tuple[float
     return None
 
 
-def prefill_group_name(backend: str, device: Hardware) -> str:
+def prefill_device_group(backend: str, device: Hardware) -> str:
     """`CUDA discrete-gpu`, `Metal unified-memory`; `Vulkan Intel discrete-gpu`: Vulkan's
     kernels reach very different shares of NVIDIA, AMD and Intel GPUs."""
     vendor = f" {device.vendor}" if backend == "Vulkan" else ""
     return f"{backend}{vendor} {device.kind}"
+
+
+def prefill_group_name(backend: str, device: Hardware, peak: str) -> str:
+    """The prefill calibration group: the device's, and on a backend with integer kernels the
+    peak too (`CUDA datacenter INT8`, `CUDA datacenter FP16`): integer kernels written for
+    llama.cpp and vendor FP16 matrix libraries reach very different shares of their peaks."""
+    base = prefill_device_group(backend, device)
+    return f"{base} {peak}" if backend in INTEGER_MATMUL_BACKENDS else base
 
 
 def prefill_seconds(

@@ -24,7 +24,7 @@ from ..estimate.speed import (
     INTEGER_MATMUL_BACKENDS,
     INTEGER_MATMUL_KINDS,
     device_backend,
-    prefill_group_name,
+    prefill_device_group,
     speed_group,
 )
 from .describe import architecture_phrase
@@ -90,7 +90,7 @@ def _device(device: Hardware) -> dict[str, Any]:
         "int8_tops": device.int8_tops,
         "integer_matmul": device_backend(device) in INTEGER_MATMUL_BACKENDS,
         "group": speed_group(device_backend(device), device),
-        "prefill_group": prefill_group_name(device_backend(device), device),
+        "prefill_group": prefill_device_group(device_backend(device), device),
     }
 
 
