@@ -60,8 +60,8 @@ def test_real_configs_cover_a_dozen_models_of_many_architectures() -> None:
 # Published figures that name a size rather than count it, held to one unit of their only digit:
 # Qwen and Z.ai call 3.25B and 3.26B active parameters "3B" (each entry's notes give the recount).
 NAMED_SIZES = {("qwen3-next-80b-a3b", "active"), ("glm-4.7-flash", "active")}
-# A total that includes a vision or audio encoder the text config does not describe: the text
-# decoder may be smaller by what an encoder weighs, a few percent.
+# A total that includes a vision or audio encoder of unrecorded size, which the text config does
+# not describe: the text decoder may be smaller by what an encoder weighs, a few percent.
 ENCODER_SHARE = 0.05
 
 
@@ -70,10 +70,16 @@ def test_counts_from_real_configs_match_published_figures(dataset: Dataset, path
     config = json.loads(path.read_text())
     breakdown = count_parameters(architecture(architecture_from_config(config)))
     derived = {"total": [breakdown.total], "active": list(active_variants(breakdown).values())}
-    with_encoders = dataset.model(path.stem).parameters.includes_encoders
+    model = dataset.model(path.stem)
+    # What the entry says its encoders weigh (Gemma 3's report: a 417M SigLIP tower); a config's
+    # text part has none of it.
+    encoders = sum(encoder.params.value for encoder in model.architecture.encoders)
     for count, candidates in derived.items():
         published = _published(dataset, path.stem, count)
-        if count == "total" and with_encoders:
+        with_encoders = model.parameters.includes_encoders and (
+            count == "total" or model.architecture.type == "dense"
+        )
+        if with_encoders and not encoders:
             assert any(
                 item.value * (1 - ENCODER_SHARE) <= value <= item.value
                 for item in published
@@ -81,8 +87,9 @@ def test_counts_from_real_configs_match_published_figures(dataset: Dataset, path
             ), f"{path.stem}: text decoder {candidates} against {published} with encoders"
             continue
         named = (path.stem, count) in NAMED_SIZES
+        subtracted = encoders if with_encoders else 0
         gaps = [
-            abs(value - item.value) / item.value
+            abs(value - (item.value - subtracted)) / (item.value - subtracted)
             - (
                 _unit_of_only_digit(item.value)
                 if named
@@ -319,3 +326,27 @@ def test_a_per_layer_list_is_read_only_when_every_layer_agrees() -> None:
     config["moe_topk"] = [8] * 31 + [4]
     with pytest.raises(ConfigError, match="'moe_topk' differs from layer to layer"):
         architecture_from_config(config)
+
+
+def test_keys_a_model_class_defaults_are_filled_only_for_that_class() -> None:
+    # Google's Gemma 3 27B config.json has no vocabulary size: Gemma3TextConfig's 262,208 holds.
+    config = json.loads((HERE / "configs/gemma-3-27b.json").read_text())
+    assert "vocab_size" not in config["text_config"]
+    assert architecture_from_config(config)["vocab_size"] == 262_208
+    # The 4B's leaves out the head counts too: the class's 8 query and 4 KV heads of 256.
+    attention = architecture_from_config(
+        json.loads((HERE / "configs/gemma-3-4b.json").read_text())
+    )["attention"]
+    assert (attention["heads"], attention["kv_heads"], attention["head_dim"]) == (8, 4, 256)
+    # Another architecture missing the same key is still refused, the key named.
+    llama = json.loads((HERE / "configs/llama-3.1-8b.json").read_text())
+    del llama["vocab_size"]
+    with pytest.raises(ConfigError, match="'vocab_size'"):
+        architecture_from_config(llama)
+
+
+def test_ling_spells_its_shared_expert_qk_norm_and_biases_its_own_way() -> None:
+    arch = architecture_from_config(json.loads((HERE / "configs/ling-flash-2.0.json").read_text()))
+    assert (arch["experts"]["shared"], arch["experts"]["shared_intermediate_size"]) == (1, 1024)
+    assert arch["attention"]["qk_norm"] is True
+    assert arch["attention"]["qkv_bias"] is False

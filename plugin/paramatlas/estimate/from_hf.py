@@ -33,7 +33,6 @@ _QK_NORM = {
     "gemma4_text",
     "olmo2",
     "olmo3",
-    "hunyuan",  # use_qk_norm: per-head query and key RMSNorm with weights
 }
 # Architectures whose attention output is gated (doubling q_proj) without an `attn_output_gate`
 # key saying so; configs that have the key are read from it.
@@ -55,14 +54,35 @@ class ConfigError(ValueError):
     """The config lacks a key, or has a value, that the counter cannot do without."""
 
 
+# Keys some vendors leave out of config.json because the model class defaults them: Google's
+# Gemma 3 files name only what differs from Gemma3TextConfig (transformers,
+# models/gemma3/configuration_gemma3.py), so the 27B's has no vocabulary size and the 4B's no
+# head counts. Only the keys that change a count or a cache size are filled in.
+_GEMMA3_TEXT_DEFAULTS = {
+    "vocab_size": 262_208,
+    "hidden_size": 2304,
+    "intermediate_size": 9216,
+    "num_hidden_layers": 26,
+    "num_attention_heads": 8,
+    "num_key_value_heads": 4,
+    "head_dim": 256,
+    "max_position_embeddings": 131_072,
+    "sliding_window": 4096,
+    "sliding_window_pattern": 6,
+}
+_CLASS_DEFAULTS = {"gemma3": _GEMMA3_TEXT_DEFAULTS, "gemma3_text": _GEMMA3_TEXT_DEFAULTS}
+
+
 def text_config(config: dict[str, Any]) -> dict[str, Any]:
-    """The language model's part of a (possibly multimodal) config."""
+    """The language model's part of a (possibly multimodal) config, with the keys its model
+    class defaults filled in where the file leaves them out."""
+    merged = dict(config)
     nested = config.get("text_config")
     if isinstance(nested, dict):
         merged = {key: value for key, value in config.items() if key != "text_config"}
         merged.update(nested)
-        return merged
-    return config
+    defaults = _CLASS_DEFAULTS.get(str(merged.get("model_type", "")), {})
+    return {**defaults, **{key: value for key, value in merged.items() if value is not None}}
 
 
 # Far beyond any real model: a config past these is a typo or an attempt to overflow.
@@ -252,8 +272,11 @@ def _attention(
     attention["kind"] = "mha" if kv_heads == heads else "mqa" if kv_heads == 1 else "gqa"
     attention["kv_heads"] = kv_heads
     attention["head_dim"] = _int(config, "head_dim", default=max(1, hidden // heads))
-    attention["qkv_bias"] = bool(config.get("attention_bias", model_type in _QKV_BIAS))
-    if model_type in _QK_NORM:
+    attention["qkv_bias"] = bool(
+        _first(config, "attention_bias", "use_qkv_bias", default=model_type in _QKV_BIAS)
+    )
+    # Hunyuan and Ling say so with `use_qk_norm`: per-head query and key RMSNorm with weights.
+    if model_type in _QK_NORM or config.get("use_qk_norm"):
         attention["qk_norm"] = True
     if config.get("attn_output_gate", model_type in _OUTPUT_GATE):
         attention["output_gate"] = True
@@ -331,6 +354,9 @@ def _indexer(config: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+_SHARED_EXPERT_KEYS = ("n_shared_experts", "num_shared_expert", "num_shared_experts")
+
+
 def _experts(config: dict[str, Any], model_type: str) -> dict[str, Any] | None:
     keys = ("n_routed_experts", "num_local_experts", "num_experts")
     if not _first(config, *keys, required=False):
@@ -359,8 +385,8 @@ def _experts(config: dict[str, Any], model_type: str) -> dict[str, Any] | None:
     }
     if model_type in _ALWAYS_ONE_SHARED_EXPERT:
         experts["shared"] = 1
-    elif config.get("n_shared_experts") or config.get("num_shared_expert"):
-        experts["shared"] = _int(config, "n_shared_experts", "num_shared_expert", per_layer=True)
+    elif _first(config, *_SHARED_EXPERT_KEYS, required=False):
+        experts["shared"] = _int(config, *_SHARED_EXPERT_KEYS, per_layer=True)
     elif config.get("shared_expert_intermediate_size"):
         experts["shared"] = 1
         experts["shared_intermediate_size"] = _int(config, "shared_expert_intermediate_size")
