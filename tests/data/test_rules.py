@@ -82,6 +82,8 @@ CASES = [
      "44:3", "a PLE count and architecture.per_layer_embeddings go together", ""),
     ("top-k above routed experts", QWEN, "routed_per_token: 8", "routed_per_token: 200",
      "30:23", "routed_per_token (200) exceeds the routed experts (128)", ""),
+    ("QK norm scope without a QK norm", QWEN, "qk_norm: true", "qk_norm_scope: projection",
+     "27:20", "qk_norm_scope describes a QK norm, but qk_norm is not true", "add qk_norm: true"),
     ("attention kind contradicts heads", QWEN, "kind: gqa", "kind: mha",
      "22:11", "kind mha does not match 32 heads with 4 KV heads", "that layout is gqa"),
     ("name claim", QWEN, "name: Qwen3-30B-A3B", "name: Qwen3-30B-A13B",

@@ -27,6 +27,17 @@ def test_tied_head_and_biases() -> None:
     assert counts.attention == 2 * (12288 + 128 + 32)
 
 
+def test_qk_norm_over_the_whole_projection_by_hand() -> None:
+    # OLMo's norms span all query channels (4 heads × 16) and all key channels (2 × 16):
+    # 96 weights per layer instead of the 32 of one head-wide pair.
+    per_head = count_parameters(tiny_architecture(attention={"qk_norm": True}))
+    whole = count_parameters(
+        tiny_architecture(attention={"qk_norm": True, "qk_norm_scope": "projection"})
+    )
+    assert per_head.attention == 2 * (12288 + 32)
+    assert whole.attention == 2 * (12288 + 96)
+
+
 def test_moe_with_shared_expert_by_hand() -> None:
     counts = count_parameters(tiny_architecture(**TINY_MOE))
     # one expert: 3*64*32 = 6144; 4 routed, 2 per token, 1 shared, router 64*4, 2 layers

@@ -43,7 +43,9 @@ def _tolerance(value: float, approximate: bool) -> float:
 def _published(dataset: Dataset, model_id: str, count: str) -> list[Count | AlsoReported]:
     model = dataset.model(model_id)
     primary = getattr(model.parameters, count)
-    others = [item for item in model.parameters.also_reported if item.count == count]
+    # A dense model's active count is its total: the total's other published figures hold too.
+    counts = {count, "total"} if model.architecture.type == "dense" else {count}
+    others = [item for item in model.parameters.also_reported if item.count in counts]
     return [primary, *others]
 
 

@@ -56,6 +56,7 @@ def attention(data: dict[str, Any], hidden_size: int) -> Attention:
         qkv_bias=data.get("qkv_bias", False),
         output_gate=data.get("output_gate", False),
         qk_norm=data.get("qk_norm", False),
+        qk_norm_scope=data.get("qk_norm_scope", "head"),
         k_equals_v=data.get("k_equals_v", False),
         q_lora_rank=data.get("q_lora_rank"),
         o_groups=data.get("o_groups"),

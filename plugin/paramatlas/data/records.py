@@ -94,6 +94,7 @@ class Attention:
     qkv_bias: bool = False
     output_gate: bool = False
     qk_norm: bool = False
+    qk_norm_scope: Literal["head", "projection"] = "head"
     k_equals_v: bool = False
     q_lora_rank: int | None = None
     o_groups: int | None = None

@@ -382,6 +382,13 @@ def _attention_shape(document: YamlDocument, arch: dict[str, Any]) -> Iterator[P
         yield problem_at(
             document, (*at, "layer_pattern"), "a local:global pattern needs sliding_window"
         )
+    if "qk_norm_scope" in attention and not attention.get("qk_norm"):
+        yield problem_at(
+            document,
+            (*at, "qk_norm_scope"),
+            "qk_norm_scope describes a QK norm, but qk_norm is not true",
+            "add qk_norm: true, or remove qk_norm_scope",
+        )
     kv_shared = attention.get("kv_shared_layers", 0)
     if kv_shared >= arch["layers"]:
         yield problem_at(

@@ -15,8 +15,17 @@ from ..data.build import architecture
 from ..data.records import Count, Model, ParameterCounts
 from .parameters import count_parameters
 
-# Architectures whose configs leave `tie_word_embeddings` out because their class defaults it.
-_TIED_BY_DEFAULT = {"gemma", "gemma2", "gemma3", "gemma3_text", "gemma3n", "gemma3n_text"}
+# Architectures whose configs leave `tie_word_embeddings` out because their class defaults it
+# to true (transformers' GemmaConfig and successors, SmolLM3Config).
+_TIED_BY_DEFAULT = {
+    "gemma",
+    "gemma2",
+    "gemma3",
+    "gemma3_text",
+    "gemma3n",
+    "gemma3n_text",
+    "smollm3",
+}
 # Architectures with biases on the Q, K and V projections.
 _QKV_BIAS = {"qwen2", "qwen2_moe"}
 # Architectures that normalise queries and keys per head.
@@ -33,7 +42,11 @@ _QK_NORM = {
     "gemma4_text",
     "olmo2",
     "olmo3",
+    "olmoe",
 }
+# Architectures whose QK norm spans the whole query and key projections, not one head; MiniMax
+# says so with `qk_norm_type: per_layer`.
+_QK_NORM_PROJECTION = {"olmo2", "olmo3", "olmoe"}
 # Architectures whose attention output is gated (doubling q_proj) without an `attn_output_gate`
 # key saying so; configs that have the key are read from it.
 _OUTPUT_GATE = {"qwen3_next"}
@@ -278,6 +291,8 @@ def _attention(
     # Hunyuan and Ling say so with `use_qk_norm`: per-head query and key RMSNorm with weights.
     if model_type in _QK_NORM or config.get("use_qk_norm"):
         attention["qk_norm"] = True
+        if model_type in _QK_NORM_PROJECTION or config.get("qk_norm_type") == "per_layer":
+            attention["qk_norm_scope"] = "projection"
     if config.get("attn_output_gate", model_type in _OUTPUT_GATE):
         attention["output_gate"] = True
     chunk = config.get("attention_chunk_size")

@@ -204,7 +204,9 @@ def _attention_params(attention: Attention, hidden: int, *, is_global: bool) -> 
     if attention.qkv_bias:
         params += query_width + kv_width
     if attention.qk_norm:
-        params += 2 * head_dim
+        # One weight vector per head width shared by all heads, or one per projection channel.
+        whole = attention.qk_norm_scope == "projection"
+        params += (heads + kv_heads) * head_dim if whole else 2 * head_dim
     return params
 
 
