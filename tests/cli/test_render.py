@@ -45,6 +45,11 @@ def test_device_figures_that_are_not_official_are_marked(tmp_path: Path) -> None
     page = (out / "hardware" / "ryzen-9-9950x-ddr5-5600.md").read_text(encoding="utf-8")
     # a CPU's bandwidth is computed from its memory channels, not stated by AMD
     assert "| Memory bandwidth | 89.6 GB/s (derived, see [notes](#notes)) |" in page
+    # a benchmark host whose RAM its source does not state: the size is the entry's assumption
+    host = (out / "hardware" / "xeon-8480-es-ddr5-4800.md").read_text(encoding="utf-8")
+    assert "| Memory | 256 GiB DDR5-4800 (estimated, see [notes](#notes)) |" in host
+    assert "| Memory | 64 GiB DDR5-5600 |" in page
     index = (out / "hardware" / "index.md").read_text(encoding="utf-8")
     assert "| 89.6 GB/s (derived) |" in index
+    assert "| 256 GiB (estimated) |" in index
     assert "| 1008 GB/s |" in index  # the RTX 4090's is NVIDIA's own figure

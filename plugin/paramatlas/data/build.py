@@ -216,6 +216,7 @@ def hardware(data: dict[str, Any], path: str) -> Hardware:
         int8_tops_note=compute.get("int8_tops_note"),
         usable_memory_gib=data.get("usable_memory_gib"),
         bandwidth_status=memory.get("bandwidth_status", "official"),
+        memory_size_status=memory.get("size_status", "official"),
         fp16_status=compute.get("fp16_status", "official"),
         int8_status=compute.get("int8_status", "official"),
         usable_memory_status=data.get("usable_memory_status", "official"),

@@ -224,6 +224,7 @@ class Hardware:
     gpu_dies: int = 1
     notes: str = ""
     bandwidth_status: CountStatus = "official"
+    memory_size_status: CountStatus = "official"
     fp16_status: CountStatus = "official"
     int8_status: CountStatus = "official"
     usable_memory_status: CountStatus = "official"

@@ -716,6 +716,7 @@ def _hardware_memory(by_kind: Documents) -> Iterator[Problem]:
 
 
 _FIGURE_STATUSES = (
+    (("memory", "size_status"), "the memory size"),
     (("memory", "bandwidth_status"), "the bandwidth"),
     (("compute", "fp16_status"), "the FP16 figure"),
     (("compute", "int8_status"), "the INT8 figure"),

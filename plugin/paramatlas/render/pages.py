@@ -589,14 +589,11 @@ class Site:
                     "id": device.id,
                     "name": device.name,
                     "kind": KIND_PHRASES[device.kind],
-                    "memory": f"{device.memory_gib:g} GiB",
+                    "memory": f"{device.memory_gib:g} GiB"
+                    + _unless_official(device.memory_size_status),
                     "usable": f"{numbers.gib(usable_memory(device).bytes)} GiB",
                     "bandwidth": f"{device.bandwidth_gb_s:g} GB/s"
-                    + (
-                        ""
-                        if device.bandwidth_status == "official"
-                        else f" ({device.bandwidth_status})"
-                    ),
+                    + _unless_official(device.bandwidth_status),
                     "fits": verdicts.count("fits"),
                     "offload": verdicts.count("offload"),
                 }
@@ -639,3 +636,8 @@ class Site:
 
     def schema_reference(self) -> str:
         return self.render("schema.md.j2", sections=schema_sections())
+
+
+def _unless_official(status: str) -> str:
+    """` (derived)` after a figure the vendor does not state, nothing after one it does."""
+    return "" if status == "official" else f" ({status})"
