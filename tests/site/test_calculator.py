@@ -91,6 +91,9 @@ def grid() -> list[dict[str, Any]]:
             }
         )
         inputs.append(inputs[-1] | {"context": 4096, "kv": "F16", "quant": "Q2_K", "gpus": 1})
+        if device in ("rtx-4090", "h100-sxm"):
+            # Float weights: CUDA prices them against the FP16 peak, in a group of their own.
+            inputs.append(inputs[-1] | {"quant": "F16"})
     return inputs
 
 
@@ -180,6 +183,7 @@ def pages(browser: Browser, served: str) -> Iterator[dict[str, Page]]:
 def test_the_grid_is_large_and_varied() -> None:
     assert len(GRID) >= 200
     assert {case["gpus"] for case in GRID} == {1, 2, 3, 4}
+    assert {"MXFP4", "Q4_K_M", "Q8_0", "Q2_K", "F16"} <= {case["quant"] for case in GRID}
 
 
 def test_every_output_equals_the_cli(pages: dict[str, Page], tmp_path: Path) -> None:
