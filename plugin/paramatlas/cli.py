@@ -443,6 +443,8 @@ def _describe(result: Estimate, data: dict[str, Any], instead: str | None = None
                 f"                uncalibrated: the {calibration['group']} backend has "
                 f"{calibration['rows']} published results; the range is wider"
             )
+    if data["prefill_not_estimated"]:
+        lines.append(f"  prefill       not estimated: {data['prefill_not_estimated']}")
     if data["prefill_tokens_per_s"] is not None:
         prefill = f"  prefill       ~{_speed(data['prefill_tokens_per_s'])} tokens/s"
         if data["prefill_tokens_per_s_range"] is not None:

@@ -74,6 +74,16 @@ def test_moe_offloads_experts_on_a_small_gpu() -> None:
     assert data["fit"] == "offload"
     assert "routed experts" in data["offload"]
     assert data["memory"]["host_bytes"] > 0
+    # Experts in system RAM are copied to the GPU for each prompt batch: no prefill estimate,
+    # and the reason is given, in the JSON and in the text.
+    assert data["prefill_tokens_per_s"] is None
+    assert "copied to the GPU" in data["prefill_not_estimated"]
+    text = run_cli("estimate", "qwen3-30b-a3b", "--hardware", "rtx-4060-ti-16gb").stdout
+    assert "prefill       not estimated: weights in system RAM are copied" in text
+    # On the device alone there is an estimate and no reason.
+    alone = _estimate_json("qwen3-30b-a3b", "--hardware", "rtx-4090")
+    assert alone["prefill_tokens_per_s"] > 0
+    assert alone["prefill_not_estimated"] is None
 
 
 def test_files_instead_of_ids(tmp_path: Path) -> None:

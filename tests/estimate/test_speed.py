@@ -18,7 +18,13 @@ from paramatlas.estimate.calibration import (
     fit_speed_model,
     observations,
 )
-from paramatlas.estimate.speed import DecodeWork, decode_seconds, device_backend, speed_group
+from paramatlas.estimate.speed import (
+    DecodeWork,
+    decode_seconds,
+    decode_speed_range,
+    device_backend,
+    speed_group,
+)
 from paramatlas.render.methodology import decode_accuracy
 from paramatlas.render.speed_model import speed_model_yaml
 from tests.conftest import DATA
@@ -51,6 +57,21 @@ def test_decode_seconds_by_hand() -> None:
     expected = 0.004 / 0.8 + 0.001 / 0.5 + 0.005 / 0.5 + 32 * 20e-6 + 16 * 10e-6 + 24 * 300e-6
     assert decode_seconds(work, device, cpu.decode.efficiency) == pytest.approx(expected)
     assert expected == pytest.approx(0.025)
+
+
+def test_decode_range_by_hand() -> None:
+    device = _group(0.8, 0.5, 0, 0)  # spread 0.8–1.2
+    alone = DecodeWork(0.004, 0.0, 0.0, layers=0, moe_layers=0)
+    # On the device alone: the estimate (1 / 5 ms = 200 t/s) times the group's spread.
+    assert decode_speed_range(alone, device, 0.5, Spread(0.5, 1.5)) == pytest.approx((160, 240))
+    # 5 ms on the device and 10 ms in system RAM (5 ms at peak, host efficiency 0.5): the host
+    # part varies by the CPU's spread (0.5–1.5), the device part by its own.
+    offloaded = DecodeWork(0.004, 0.0, 0.005, layers=0, moe_layers=0)
+    low, high = decode_speed_range(offloaded, device, 0.5, Spread(0.5, 1.5))
+    assert low == pytest.approx(1 / (0.005 / 0.8 + 0.010 / 0.5))
+    assert high == pytest.approx(1 / (0.005 / 1.2 + 0.010 / 1.5))
+    # Never above the bound: every byte at peak bandwidth (1 / 9 ms).
+    assert decode_speed_range(offloaded, device, 0.5, Spread(5, 9))[1] == pytest.approx(1 / 0.009)
 
 
 def _synthetic(dataset: Dataset, truth: DecodeCoefficients) -> list[Observation]:

@@ -37,6 +37,8 @@ OUTPUTS = (
     "decode_tokens_per_s",
     "decode_tokens_per_s_bound",
     "prefill_tokens_per_s",
+    "decode_low",
+    "decode_high",
 )
 # Models of every architecture: dense, dense + PLE, MoE, MLA, hybrid linear attention,
 # sliding window, multi-modal encoders, MXFP4 experts.
@@ -148,10 +150,14 @@ def _set_inputs(page: Page, case: dict[str, Any]) -> None:
 
 
 def _outputs(page: Page) -> dict[str, str]:
-    return page.eval_on_selector_all(  # type: ignore[no-any-return]
+    shown: dict[str, str] = page.eval_on_selector_all(
         "[data-pa-output]",
         "els => Object.fromEntries(els.map(el => [el.dataset.paOutput, el.dataset.value]))",
     )
+    decode = page.query_selector('[data-pa-output="decode_tokens_per_s"]')
+    assert decode is not None
+    low, _, high = (decode.get_attribute("data-range") or " ").partition(" ")
+    return shown | {"decode_low": low, "decode_high": high}
 
 
 def _same(cli: Any, shown: str) -> bool:
@@ -194,6 +200,8 @@ def test_every_output_equals_the_cli(pages: dict[str, Page], tmp_path: Path) -> 
         _set_inputs(page, case)
         shown = _outputs(page)
         cli = _cli(case, tmp_path)
+        decode_range = cli["decode_tokens_per_s_range"] or [None, None]
+        cli |= {"decode_low": decode_range[0], "decode_high": decode_range[1]}
         verdicts.add(cli["fit"])
         for key in OUTPUTS:
             if not _same(cli[key], shown[key]):

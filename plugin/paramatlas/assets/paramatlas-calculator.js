@@ -199,7 +199,8 @@
       total_bytes: w.total + p.kv + p.overhead, accelerator_bytes: null, host_bytes: null,
       fit: null, offload: null, max_context: null, decode_tokens_per_s: null,
       decode_tokens_per_s_range: null, decode_tokens_per_s_bound: null,
-      prefill_tokens_per_s: null, prefill_tokens_per_s_range: null, group: null, host: null
+      prefill_tokens_per_s: null, prefill_tokens_per_s_range: null, prefill_not_estimated: false,
+      group: null, host: null
     };
     var device = input.device;
     var at = p.placement;
@@ -222,16 +223,24 @@
       ? at.host_read_per_token / (host.bandwidth_gb_s * shared.constants.gb) : 0.0;
     var peak = weightSeconds + kvSeconds + hostSeconds;
     var bound = 1 / peak;
-    var seconds = weightSeconds / group.efficiency + kvSeconds / group.kv_efficiency +
+    var devicePart = weightSeconds / group.efficiency + kvSeconds / group.kv_efficiency +
       model.layers * group.layer_seconds + model.moe_layers * group.moe_layer_seconds +
       model.delta_layers * group.delta_layer_seconds;
-    seconds = seconds + hostSeconds / shared.speed.host_efficiency;
-    var decode = Math.min(bound, 1 / seconds);
+    var hostPart = hostSeconds / shared.speed.host_efficiency;
+    var decode = Math.min(bound, 1 / (devicePart + hostPart));
     out.decode_tokens_per_s = decode;
     out.decode_tokens_per_s_bound = bound;
-    out.decode_tokens_per_s_range = [Math.min(bound, decode * group.spread[0]),
-      Math.min(bound, decode * group.spread[1])];
-    var prefill = prefillSpeed(model, shared, device, input);
+    // Each part varies as its own calibration measured: the device's by its group's spread,
+    // the part in system RAM by the CPU backend's.
+    var hostSpread = shared.speed.host_spread;
+    out.decode_tokens_per_s_range = [
+      Math.min(bound, 1 / (devicePart / group.spread[0] + hostPart / hostSpread[0])),
+      Math.min(bound, 1 / (devicePart / group.spread[1] + hostPart / hostSpread[1]))];
+    // Experts or layers in system RAM are copied to the GPU for every batch of prompt tokens:
+    // prompt speed then follows the PCIe link, which the model does not describe.
+    var streams = at.offload_kind === "experts" || at.offload_kind === "layers";
+    out.prefill_not_estimated = streams;
+    var prefill = streams ? null : prefillSpeed(model, shared, device, input);
     if (prefill) {
       out.prefill_tokens_per_s = prefill.speed;
       out.prefill_tokens_per_s_range = prefill.range;
@@ -339,6 +348,9 @@
     show(root, "decode_tokens_per_s", r.decode_tokens_per_s, r.decode_tokens_per_s === null ? "" :
       "~" + speed(r.decode_tokens_per_s) + " (" + speed(r.decode_tokens_per_s_range[0]) + "–" +
       speed(r.decode_tokens_per_s_range[1]) + ")");
+    var decodeOut = root.querySelector('[data-pa-output="decode_tokens_per_s"]');
+    if (decodeOut) decodeOut.setAttribute("data-range",
+      r.decode_tokens_per_s_range ? r.decode_tokens_per_s_range.join(" ") : "");
     show(root, "decode_tokens_per_s_bound", r.decode_tokens_per_s_bound,
       r.decode_tokens_per_s_bound === null ? "" : speed(r.decode_tokens_per_s_bound));
     show(root, "prefill_tokens_per_s", r.prefill_tokens_per_s, r.prefill_tokens_per_s === null ? "" :
@@ -348,6 +360,7 @@
     if (r.fit === "no") notes.push("Does not fit even with offload: try a smaller format, a shorter context or more GPUs.");
     if (r.group && !r.group.calibrated) notes.push("Speed uncalibrated: no published results for this backend, so the range is wider.");
     if (r.decode_tokens_per_s !== null) notes.push("Decode is quoted at this context; it slows as the context fills.");
+    if (r.prefill_not_estimated) notes.push("No prompt-speed estimate: with experts or layers in system RAM, llama.cpp copies them to the GPU for each batch of prompt tokens, so prompt speed follows the PCIe link.");
     if (input.gpus > 1) notes.push("Several GPUs split the layers (llama.cpp's default): they add memory, not decode speed.");
     note.textContent = notes.join(" ");
   }

@@ -385,6 +385,11 @@ class SpeedModel:
             return self.offload.host_efficiency
         return self.group("CPU").decode.efficiency
 
+    @property
+    def host_spread(self) -> Spread:
+        """How far the offloaded part of a step may differ: the CPU backend's held-out spread."""
+        return self.group("CPU").decode_spread
+
     def group(self, name: str) -> SpeedGroup:
         """The group's own calibration. A group with too few results of its own takes its
         backend's coefficients (a multi-die chip: those of the single-die chips), else the

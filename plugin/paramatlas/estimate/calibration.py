@@ -50,6 +50,7 @@ from .speed import (
     DecodeWork,
     PrefillWork,
     decode_seconds,
+    decode_speed_range,
     device_seconds,
     prefill_device_group,
     prefill_group_name,
@@ -475,10 +476,7 @@ def predict(row: Observation, model: SpeedModel) -> Prediction:
     decode = decode_range = prefill = prefill_range = None
     if row.work is not None and row.measurement.tg128 is not None:
         decode = 1 / decode_seconds(row.work, group, model.host_efficiency)
-        decode_range = (decode * group.decode_spread.low, decode * group.decode_spread.high)
-        bound = row.decode_bound
-        assert bound is not None
-        decode_range = (min(decode_range[0], bound), min(decode_range[1], bound))
+        decode_range = decode_speed_range(row.work, group, model.host_efficiency, model.host_spread)
     if row.prefill is not None and model.prefill is not None:
         prefill_group = model.prefill.group(row.prefill_group)
         fitted = model.prefill

@@ -32,6 +32,7 @@ from .speed import (
     GB,
     DecodeWork,
     decode_seconds,
+    decode_speed_range,
     device_backend,
     prefill_group_name,
     prefill_seconds,
@@ -82,6 +83,7 @@ class Estimate:
             "decode_bound_by": plan.bound_by,
             "prefill_tokens_per_s": self.prefill_tokens_per_s,
             "prefill_tokens_per_s_range": _pair(self.prefill_range),
+            "prefill_not_estimated": _prefill_gap(plan, self.prefill_tokens_per_s),
             "speed_calibration": _calibration_json(self.speed),
             "prefill_calibration": _prefill_calibration_json(
                 self.prefill_calibration, self.prefill_peak
@@ -93,6 +95,17 @@ class Estimate:
                 "active": plan.breakdown.active,
             },
         }
+
+
+def _prefill_gap(plan: Plan, prefill: float | None) -> str | None:
+    """Why a plan with a speed has no prefill estimate, in words for readers; else None."""
+    if prefill is not None or plan.device is None or plan.placement is None:
+        return None
+    if _streams_weights(plan):
+        return "weights in system RAM are copied to the GPU for each batch of prompt tokens"
+    if plan.placement.fit == "no":
+        return None
+    return "the device has no published FP16 or INT8 matrix figure"
 
 
 def _calibration_json(group: SpeedGroup | PrefillGroup | None) -> dict[str, Any] | None:
@@ -191,6 +204,14 @@ def decode_work(plan: Plan) -> DecodeWork | None:
     )
 
 
+def _streams_weights(plan: Plan) -> bool:
+    """With experts or layers in system RAM, llama.cpp copies those weights to the GPU for
+    every batch of prompt tokens: prompt speed then follows the PCIe link, which the speed
+    model does not describe, so no prefill estimate is given."""
+    placement = plan.placement
+    return placement is not None and placement.offload_kind in ("experts", "layers")
+
+
 def calibrated(plan: Plan, speed_model: SpeedModel) -> Estimate:
     """Decode and prefill speeds for the plan, from its device's calibration group."""
     device = plan.device
@@ -200,12 +221,12 @@ def calibrated(plan: Plan, speed_model: SpeedModel) -> Estimate:
     backend = device_backend(device)
     group = speed_model.group(speed_group(backend, device))
     bound = 1 / work.seconds_at_peak
-    decode = min(bound, 1 / decode_seconds(work, group, speed_model.host_efficiency))
-    low, high = group.decode_spread.low, group.decode_spread.high
-    decode_range = (min(bound, decode * low), min(bound, decode * high))
+    host_efficiency = speed_model.host_efficiency
+    decode = min(bound, 1 / decode_seconds(work, group, host_efficiency))
+    decode_range = decode_speed_range(work, group, host_efficiency, speed_model.host_spread)
     prefill = prefill_range = prefill_group = peak = None
     prefill_work = plan.prefill_work(device, backend)
-    if prefill_work is not None and speed_model.prefill is not None:
+    if prefill_work is not None and speed_model.prefill is not None and not _streams_weights(plan):
         prefill_group = speed_model.prefill.group(
             prefill_group_name(backend, device, prefill_work.peak)
         )

@@ -117,6 +117,24 @@ def decode_seconds(work: DecodeWork, group: SpeedGroup, host_efficiency: float) 
     return device_seconds(work, group) + work.host_seconds_at_peak / host_efficiency
 
 
+def decode_speed_range(
+    work: DecodeWork, group: SpeedGroup, host_efficiency: float, host_spread: Spread
+) -> tuple[float, float]:
+    """The 10th–90th percentile range of a decode estimate, never above the bound.
+
+    Each part of the step varies as its own calibration measured: the device's part by its
+    group's held-out spread, the part offloaded to system RAM by the CPU backend's (how well an
+    unseen machine's CPU share of its RAM bandwidth is predicted). On the device alone this is
+    the estimate times the group's spread."""
+    device_part = device_seconds(work, group)
+    host_part = work.host_seconds_at_peak / host_efficiency
+    spread = group.decode_spread
+    slow = device_part / spread.low + host_part / host_spread.low
+    fast = device_part / spread.high + host_part / host_spread.high
+    bound = 1 / work.seconds_at_peak
+    return min(bound, 1 / slow), min(bound, 1 / fast)
+
+
 # llama.cpp's CUDA backend multiplies weights of these formats with 8-bit integer kernels (MMQ);
 # float weights go through FP16 matrix products.
 INTEGER_MATMUL_BACKENDS = ("CUDA",)

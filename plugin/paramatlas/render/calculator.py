@@ -150,6 +150,7 @@ def calculator_data(guide: Guide) -> dict[str, Any]:
             "groups": groups,
             "pooled": _group(model.group("unknown")),
             "host_efficiency": model.host_efficiency,
+            "host_spread": [model.host_spread.low, model.host_spread.high],
         },
         "prefill": _prefill(model.prefill),
     }
