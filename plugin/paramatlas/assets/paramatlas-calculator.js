@@ -199,7 +199,7 @@
       total_bytes: w.total + p.kv + p.overhead, accelerator_bytes: null, host_bytes: null,
       fit: null, offload: null, max_context: null, decode_tokens_per_s: null,
       decode_tokens_per_s_range: null, decode_tokens_per_s_bound: null,
-      prefill_tokens_per_s: null, prefill_tokens_per_s_range: null, prefill_not_estimated: false,
+      prefill_tokens_per_s: null, prefill_tokens_per_s_range: null, weights_stream: false,
       group: null, host: null
     };
     var device = input.device;
@@ -239,7 +239,7 @@
     // Experts or layers in system RAM are copied to the GPU for every batch of prompt tokens:
     // prompt speed then follows the PCIe link, which the model does not describe.
     var streams = at.offload_kind === "experts" || at.offload_kind === "layers";
-    out.prefill_not_estimated = streams;
+    out.weights_stream = streams;
     var prefill = streams ? null : prefillSpeed(model, shared, device, input);
     if (prefill) {
       out.prefill_tokens_per_s = prefill.speed;
@@ -360,7 +360,7 @@
     if (r.fit === "no") notes.push("Does not fit even with offload: try a smaller format, a shorter context or more GPUs.");
     if (r.group && !r.group.calibrated) notes.push("Speed uncalibrated: no published results for this backend, so the range is wider.");
     if (r.decode_tokens_per_s !== null) notes.push("Decode is quoted at this context; it slows as the context fills.");
-    if (r.prefill_not_estimated) notes.push("No prompt-speed estimate: with experts or layers in system RAM, llama.cpp copies them to the GPU for each batch of prompt tokens, so prompt speed follows the PCIe link.");
+    if (r.weights_stream) notes.push("No prompt-speed estimate: with experts or layers in system RAM, llama.cpp copies them to the GPU for each batch of prompt tokens, so prompt speed follows the PCIe link.");
     if (input.gpus > 1) notes.push("Several GPUs split the layers (llama.cpp's default): they add memory, not decode speed.");
     note.textContent = notes.join(" ");
   }

@@ -52,6 +52,8 @@ class Estimate:
     prefill_calibration: PrefillGroup | None = None
     prefill_peak: str | None = None
     """Which matrix figure prefill is priced against: `INT8` or `FP16`."""
+    prefill_not_estimated: str | None = None
+    """Why a plan with a decode speed has no prefill speed, in words for readers."""
 
     def as_json(self) -> dict[str, Any]:
         """Speeds unrounded: pages round for display, and compare the same numbers."""
@@ -83,7 +85,7 @@ class Estimate:
             "decode_bound_by": plan.bound_by,
             "prefill_tokens_per_s": self.prefill_tokens_per_s,
             "prefill_tokens_per_s_range": _pair(self.prefill_range),
-            "prefill_not_estimated": _prefill_gap(plan, self.prefill_tokens_per_s),
+            "prefill_not_estimated": self.prefill_not_estimated,
             "speed_calibration": _calibration_json(self.speed),
             "prefill_calibration": _prefill_calibration_json(
                 self.prefill_calibration, self.prefill_peak
@@ -95,17 +97,6 @@ class Estimate:
                 "active": plan.breakdown.active,
             },
         }
-
-
-def _prefill_gap(plan: Plan, prefill: float | None) -> str | None:
-    """Why a plan with a speed has no prefill estimate, in words for readers; else None."""
-    if prefill is not None or plan.device is None or plan.placement is None:
-        return None
-    if _streams_weights(plan):
-        return "weights in system RAM are copied to the GPU for each batch of prompt tokens"
-    if plan.placement.fit == "no":
-        return None
-    return "the device has no published FP16 or INT8 matrix figure"
 
 
 def _calibration_json(group: SpeedGroup | PrefillGroup | None) -> dict[str, Any] | None:
@@ -204,12 +195,20 @@ def decode_work(plan: Plan) -> DecodeWork | None:
     )
 
 
-def _streams_weights(plan: Plan) -> bool:
-    """With experts or layers in system RAM, llama.cpp copies those weights to the GPU for
-    every batch of prompt tokens: prompt speed then follows the PCIe link, which the speed
-    model does not describe, so no prefill estimate is given."""
+def _prefill_gap(plan: Plan, has_peak: bool, speed_model: SpeedModel) -> str | None:
+    """Why no prefill speed can be given for a plan that decodes, or None when one can.
+
+    With experts or layers in system RAM, llama.cpp copies those weights to the GPU for every
+    batch of prompt tokens: prompt speed then follows the PCIe link, which the speed model
+    does not describe."""
     placement = plan.placement
-    return placement is not None and placement.offload_kind in ("experts", "layers")
+    if placement is not None and placement.offload_kind in ("experts", "layers"):
+        return "weights in system RAM are copied to the GPU for each batch of prompt tokens"
+    if not has_peak:
+        return "the device has no published FP16 or INT8 matrix figure"
+    if speed_model.prefill is None:
+        return "the dataset has no published prompt speeds to calibrate against"
+    return None
 
 
 def calibrated(plan: Plan, speed_model: SpeedModel) -> Estimate:
@@ -226,7 +225,8 @@ def calibrated(plan: Plan, speed_model: SpeedModel) -> Estimate:
     decode_range = decode_speed_range(work, group, host_efficiency, speed_model.host_spread)
     prefill = prefill_range = prefill_group = peak = None
     prefill_work = plan.prefill_work(device, backend)
-    if prefill_work is not None and speed_model.prefill is not None and not _streams_weights(plan):
+    gap = _prefill_gap(plan, prefill_work is not None, speed_model)
+    if prefill_work is not None and speed_model.prefill is not None and gap is None:
         prefill_group = speed_model.prefill.group(
             prefill_group_name(backend, device, prefill_work.peak)
         )
@@ -237,4 +237,6 @@ def calibrated(plan: Plan, speed_model: SpeedModel) -> Estimate:
         )
         prefill_range = (prefill * prefill_group.spread.low, prefill * prefill_group.spread.high)
         peak = prefill_work.peak
-    return Estimate(plan, decode, decode_range, prefill, prefill_range, group, prefill_group, peak)
+    return Estimate(
+        plan, decode, decode_range, prefill, prefill_range, group, prefill_group, peak, gap
+    )
