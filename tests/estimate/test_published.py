@@ -352,3 +352,39 @@ def test_ling_spells_its_shared_expert_qk_norm_and_biases_its_own_way() -> None:
     assert (arch["experts"]["shared"], arch["experts"]["shared_intermediate_size"]) == (1, 1024)
     assert arch["attention"]["qk_norm"] is True
     assert arch["attention"]["qkv_bias"] is False
+
+
+def test_ernie_spells_its_experts_with_a_moe_prefix() -> None:
+    # Read as dense, Baidu's 21B-A3B counted 3.35B: its active size, not its 21.8B total.
+    config = json.loads((HERE / "configs/ernie-4.5-21b-a3b.json").read_text())
+    experts = architecture_from_config(config)["experts"]
+    assert (experts["routed"], experts["routed_per_token"], experts["shared"]) == (64, 6, 2)
+    assert (experts["expert_intermediate_size"], experts["dense_layers"]) == (1536, 1)
+    # 1 dense layer (3 × 2560 × 12288) and 27 MoE layers of 66 experts (64 routed + 2 shared,
+    # 3 × 2560 × 1536 each, with a 2560 × 64 router), plus attention, norms and the tied table.
+    ffn = 3 * 2560 * 12288 + 27 * (66 * 3 * 2560 * 1536 + 2560 * 64)
+    attention = 28 * (2560 * 20 * 128 * 2 + 2560 * 4 * 128 * 2)
+    norms = 28 * 2 * 2560 + 2560
+    embedding = 103424 * 2560
+    breakdown = count_parameters(architecture(architecture_from_config(config)))
+    assert breakdown.total == ffn + attention + norms + embedding == 21_825_436_160
+    # MoE layers that stop before the last layer leave dense layers at the end: refused.
+    config["moe_layer_end_index"] = 26
+    with pytest.raises(ConfigError, match="'moe_layer_end_index' is 26"):
+        architecture_from_config(config)
+
+
+def test_gemma_4_e2b_doubles_the_ffn_of_its_kv_shared_layers() -> None:
+    config = json.loads((HERE / "configs/gemma-4-e2b.json").read_text())
+    ffn = architecture_from_config(config)["ffn"]
+    assert ffn == {
+        "activation": "gated",
+        "intermediate_size": 6144,
+        "kv_shared_layers_intermediate_size": 12288,
+    }
+    # Without the flag the 20 shared layers are as wide as the rest: 20 × 3 × 1536 × 6144 fewer.
+    doubled = count_parameters(architecture(architecture_from_config(config))).total
+    config["text_config"]["use_double_wide_mlp"] = False
+    plain = architecture_from_config(config)
+    assert "kv_shared_layers_intermediate_size" not in plain["ffn"]
+    assert doubled - count_parameters(architecture(plain)).total == 20 * 3 * 1536 * 6144

@@ -200,6 +200,7 @@ def architecture_from_config(config: dict[str, Any]) -> dict[str, Any]:
         arch["ffn"] = {"activation": "gated", "intermediate_size": intermediate}
     else:
         raise ConfigError("config.json has no 'intermediate_size'")
+    _double_wide_kv_shared_layers(config, arch)
     linear = _linear_attention(config)
     if linear is not None:
         arch["linear_attention"] = linear
@@ -218,6 +219,15 @@ def architecture_from_config(config: dict[str, Any]) -> dict[str, Any]:
     if config.get("hybrid_override_pattern"):
         _block_hybrid(config, arch)
     return arch
+
+
+def _double_wide_kv_shared_layers(config: dict[str, Any], arch: dict[str, Any]) -> None:
+    """Gemma 4 E2B's `use_double_wide_mlp`: the layers that reuse another layer's KV cache
+    have an FFN twice as wide (transformers' Gemma4TextMLP)."""
+    ffn = arch.get("ffn")
+    shared = arch["attention"].get("kv_shared_layers")
+    if config.get("use_double_wide_mlp") and shared and ffn and ffn["intermediate_size"]:
+        ffn["kv_shared_layers_intermediate_size"] = 2 * ffn["intermediate_size"]
 
 
 def _block_hybrid(config: dict[str, Any], arch: dict[str, Any]) -> None:
@@ -369,11 +379,16 @@ def _indexer(config: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-_SHARED_EXPERT_KEYS = ("n_shared_experts", "num_shared_expert", "num_shared_experts")
+_SHARED_EXPERT_KEYS = (
+    "n_shared_experts",
+    "num_shared_expert",
+    "num_shared_experts",
+    "moe_num_shared_experts",  # ERNIE 4.5
+)
 
 
 def _experts(config: dict[str, Any], model_type: str) -> dict[str, Any] | None:
-    keys = ("n_routed_experts", "num_local_experts", "num_experts")
+    keys = ("n_routed_experts", "num_local_experts", "num_experts", "moe_num_experts")
     if not _first(config, *keys, required=False):
         return None
     routed = _int(config, *keys)
@@ -386,6 +401,7 @@ def _experts(config: dict[str, Any], model_type: str) -> dict[str, Any] | None:
         "moe_top_k",
         "top_k_experts",
         "moe_topk",
+        "moe_k",
         per_layer=True,
     )
     if top_k > routed:
@@ -412,14 +428,36 @@ def _experts(config: dict[str, Any], model_type: str) -> dict[str, Any] | None:
         # Gemma 4 runs a dense MLP beside the experts in every layer: an always-on shared expert.
         experts["shared"] = 1
         experts["shared_intermediate_size"] = _int(config, "intermediate_size")
-    if config.get("first_k_dense_replace"):
-        experts["dense_layers"] = _int(config, "first_k_dense_replace")
+    dense = _int(config, "first_k_dense_replace", "moe_layer_start_index", minimum=0, default=0)
+    if dense:
+        experts["dense_layers"] = dense
+    _check_moe_runs_to_the_last_layer(config)
     interval = _int(
-        config, "interleave_moe_layer_step", "decoder_sparse_step", minimum=0, default=1
+        config,
+        "interleave_moe_layer_step",
+        "decoder_sparse_step",
+        "moe_layer_interval",
+        minimum=0,
+        default=1,
     )
     if interval > 1:
         experts["moe_layer_interval"] = interval
     return experts
+
+
+def _check_moe_runs_to_the_last_layer(config: dict[str, Any]) -> None:
+    """ERNIE 4.5 may end its MoE layers early (`moe_layer_end_index`); the format's dense layers
+    come first, so only MoE layers that run to the last layer can be held."""
+    end = config.get("moe_layer_end_index")
+    layers = config.get("num_hidden_layers")
+    if end is None or end == -1 or not isinstance(layers, int):
+        return
+    if end != layers - 1:
+        raise ConfigError(
+            f"config.json's 'moe_layer_end_index' is {json.dumps(end)[:20]}: MoE layers that stop "
+            f"before the last of {layers} layers leave dense layers at the end, which the format "
+            "cannot hold (its dense layers come first)"
+        )
 
 
 def _linear_attention(config: dict[str, Any]) -> dict[str, Any] | None:
