@@ -24,11 +24,12 @@ is the accuracy the Methodology page publishes.
 from __future__ import annotations
 
 import math
+import operator
 import statistics
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from typing import Literal
 
 from ..data.records import (
@@ -177,33 +178,34 @@ class _Sums:
     """Normal-equation sums of weighted relative-error terms: additive over rows.
 
     Unknowns, all ≥ 0: the weights' and the KV cache's excess time over their bandwidth bound
-    (1/efficiency − 1), seconds per layer, per MoE layer and per gated-DeltaNet layer.
+    (1/efficiency − 1), seconds per layer, per MoE layer and per gated-DeltaNet layer. Held flat
+    (the Gram matrix row by row, then the right-hand side) so that adding two is one `map`:
+    cross-validation adds and subtracts them hundreds of thousands of times per build.
     """
 
-    matrix: tuple[tuple[float, ...], ...] = ((0.0,) * UNKNOWNS,) * UNKNOWNS
-    vector: tuple[float, ...] = (0.0,) * UNKNOWNS
-    constant: float = 0.0
+    values: tuple[float, ...] = (0.0,) * (UNKNOWNS * UNKNOWNS + UNKNOWNS)
 
     def __add__(self, other: _Sums) -> _Sums:
-        return _Sums(
-            tuple(_add(a, b) for a, b in zip(self.matrix, other.matrix, strict=True)),
-            _add(self.vector, other.vector),
-            self.constant + other.constant,
-        )
+        return _Sums(tuple(map(operator.add, self.values, other.values)))
 
     def __sub__(self, other: _Sums) -> _Sums:
-        return self + _Sums(
-            tuple(tuple(-x for x in row) for row in other.matrix),
-            tuple(-x for x in other.vector),
-            -other.constant,
-        )
+        return _Sums(tuple(map(operator.sub, self.values, other.values)))
+
+    def times(self, weight: float) -> _Sums:
+        return _Sums(tuple(weight * value for value in self.values))
+
+    @property
+    def matrix(self) -> tuple[tuple[float, ...], ...]:
+        return tuple(self.values[i * UNKNOWNS : (i + 1) * UNKNOWNS] for i in range(UNKNOWNS))
+
+    @property
+    def vector(self) -> tuple[float, ...]:
+        return self.values[UNKNOWNS * UNKNOWNS :]
 
 
-def _add(a: tuple[float, ...], b: tuple[float, ...]) -> tuple[float, ...]:
-    return tuple(x + y for x, y in zip(a, b, strict=True))
-
-
-def _row_sums(observation: Observation, weight: float) -> _Sums:
+@lru_cache(maxsize=4096)  # bounded: `mkdocs serve` prices new observations on every data change
+def _row_sums(observation: Observation) -> _Sums:
+    """One row's terms at weight 1 (a row's weight only scales them)."""
     work = observation.work
     assert work is not None and observation.measurement.tg128 is not None
     seconds = 1 / observation.measurement.tg128
@@ -215,9 +217,8 @@ def _row_sums(observation: Observation, weight: float) -> _Sums:
         work.delta_layers / seconds,
     )
     target = 1 - features[0] - features[1]
-    matrix = tuple(tuple(weight * a * b for b in features) for a in features)
-    vector = tuple(weight * a * target for a in features)
-    return _Sums(matrix, vector, weight * target * target)
+    matrix = tuple(a * b for a in features for b in features)
+    return _Sums((*matrix, *(a * target for a in features)))
 
 
 KV = 1  # the index of the KV cache's unknown
@@ -254,12 +255,13 @@ class _Pool:
         counts: dict[str, int] = defaultdict(int)
         for row in chosen:
             counts[row.device] += 1
-        by_device: dict[str, _Sums] = defaultdict(_Sums)
+        unweighted: dict[str, _Sums] = defaultdict(_Sums)
         for row in chosen:
-            by_device[row.device] = by_device[row.device] + _row_sums(
-                row, 1 / math.sqrt(counts[row.device])
-            )
-        return cls(chosen, dict(by_device))
+            unweighted[row.device] = unweighted[row.device] + _row_sums(row)
+        by_device = {
+            device: sums.times(1 / math.sqrt(counts[device])) for device, sums in unweighted.items()
+        }
+        return cls(chosen, by_device)
 
     def fit(
         self,

@@ -75,13 +75,6 @@ class _Fit:
         return 1 / seconds
 
 
-def _implied_utilisation(sample: PrefillSample, cost: float, recurrent: float) -> float:
-    """The utilisation at which the measured time would be exact: the time the work would take
-    at the full peak, over the measured time."""
-    dense, experts, recurrent_layers = sample.implied_terms
-    return dense + experts * cost + recurrent_layers * recurrent
-
-
 def _median(values: Sequence[float], default: float) -> float:
     return statistics.median(values) if values else default
 
@@ -106,41 +99,46 @@ def _fit(samples: Sequence[PrefillSample]) -> _Fit | None:
         return None
     by_group = _by_group(samples)
     calibrated = [group for group, rows in by_group.items() if _is_calibrated(rows)]
-    with_experts = [s for s in samples if s.work.expert_flops and not s.work.recurrent_layers]
-    with_recurrent = [s for s in samples if s.work.recurrent_layers]
+    with_experts = [
+        (s, s.implied_terms) for s in samples if s.work.expert_flops and not s.work.recurrent_layers
+    ]
+    with_recurrent = [(s, s.implied_terms) for s in samples if s.work.recurrent_layers]
+    terms = {group: [sample.implied_terms for sample in rows] for group, rows in by_group.items()}
     fit = _Fit(1.0, 0.0, {}, 1.0)
     for _ in range(ROUNDS):
         cost, recurrent = fit.expert_cost, fit.recurrent_layer_flops
+        # The utilisation at which each measured time would be exact: the time the work would
+        # take at the full peak, over the measured time.
         implied = {
-            group: [_implied_utilisation(s, cost, recurrent) for s in rows]
-            for group, rows in by_group.items()
+            group: [dense + experts * cost + layers * recurrent for dense, experts, layers in rows]
+            for group, rows in terms.items()
         }
         pooled = _median([u for values in implied.values() for u in values], 1.0)
         utilisation = {group: _median(implied[group], pooled) for group in calibrated}
         fit = _Fit(cost, recurrent, utilisation, pooled)
-        cost = max(1.0, _median([_implied_cost(s, fit) for s in with_experts], 1.0))
-        fit = _Fit(cost, recurrent, utilisation, pooled)
-        recurrent = max(0.0, _median([_implied_recurrent(s, fit) for s in with_recurrent], 0.0))
+        # What each result implies for the one unknown left, the others held: from
+        # u = dense + c × experts + r × recurrent layers, all in utilisation terms.
+        cost = max(
+            1.0,
+            _median(
+                [(fit.of(s.group) - dense) / experts for s, (dense, experts, _) in with_experts],
+                1.0,
+            ),
+        )
+        recurrent = max(
+            0.0,
+            _median(
+                [
+                    (fit.of(s.group) - dense - experts * cost) / layers
+                    for s, (dense, experts, layers) in with_recurrent
+                ],
+                0.0,
+            ),
+        )
         if (cost, recurrent) == (fit.expert_cost, fit.recurrent_layer_flops):
             break  # converged: another round would change nothing
         fit = _Fit(cost, recurrent, utilisation, pooled)
     return fit
-
-
-def _achieved(sample: PrefillSample, fit: _Fit) -> float:
-    """The operations the measured time allows at the group's utilisation."""
-    return sample.work.peak_flops * fit.of(sample.group) / sample.measured
-
-
-def _implied_cost(sample: PrefillSample, fit: _Fit) -> float:
-    work = sample.work
-    return (_achieved(sample, fit) - work.dense_flops) / work.expert_flops
-
-
-def _implied_recurrent(sample: PrefillSample, fit: _Fit) -> float:
-    work = sample.work
-    matrix = work.dense_flops + work.expert_flops * fit.expert_cost
-    return (_achieved(sample, fit) - matrix) / work.recurrent_layers
 
 
 def _held_out(samples: Sequence[PrefillSample], key: Callable[[PrefillSample], str]) -> Ratios:
