@@ -3,7 +3,9 @@
 For the real dataset and for synthetic datasets of 100, 1,000 and 5,000 models (copies of real
 entries under new ids), it builds
 
-* the site with the paramatlas plugin (load, validate, estimate, render, then MkDocs), and
+* the site with the paramatlas plugin (load, validate, estimate, render, then MkDocs), cold
+  (its cache folder emptied first, as on a fresh checkout) and warm (the Methodology page's
+  cross-validation kept from the run before), and
 * a plain site holding the very Markdown the plugin generates (`paramatlas render`), no plugin,
 
 each in a fresh process, alternating the two, and prints the fastest of `--repeat` runs
@@ -92,7 +94,7 @@ def write_config(site: Path, plugin: bool) -> None:
     (site / "mkdocs.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def measure(label: str, data: Path, work: Path, repeat: int) -> tuple[Run, Run]:
+def measure(label: str, data: Path, work: Path, repeat: int) -> tuple[Run, Run, Run]:
     with_plugin = work / f"{label}-plugin"
     plain = work / f"{label}-plain"
     for site in (with_plugin, plain):
@@ -108,11 +110,13 @@ def measure(label: str, data: Path, work: Path, repeat: int) -> tuple[Run, Run]:
         stdout=subprocess.DEVNULL,
     )
     mkdocs = [python, "-m", "mkdocs", "build", "-q", "-d", "site"]
-    plugin_runs, plain_runs = [], []
+    cold_runs, warm_runs, plain_runs = [], [], []
     for _ in range(repeat):
-        plugin_runs.append(run(mkdocs, with_plugin))
+        shutil.rmtree(with_plugin / ".cache", ignore_errors=True)
+        cold_runs.append(run(mkdocs, with_plugin))
+        warm_runs.append(run(mkdocs, with_plugin))
         plain_runs.append(run(mkdocs, plain))
-    return _best(plugin_runs), _best(plain_runs)
+    return _best(cold_runs), _best(warm_runs), _best(plain_runs)
 
 
 def _best(runs: list[Run]) -> Run:
@@ -131,16 +135,16 @@ def main() -> None:
     for size in args.sizes:
         cases.append((str(size), synthetic_data(work / f"data-{size}", size)))
     print(
-        f"{'models':>8} {'plugin s':>9} {'plain s':>8} {'ratio':>6} {'plugin MiB':>11} "
-        f"{'plain MiB':>10} {'s/model':>8}"
+        f"{'models':>8} {'cold s':>7} {'warm s':>7} {'plain s':>8} {'cold/plain':>10} "
+        f"{'plugin MiB':>11} {'plain MiB':>10} {'s/model':>8}"
     )
     for label, data in cases:
         count = len(list((data / "models").glob("*/*.yaml")))
-        plugin, plain = measure(label, data, work, args.repeat)
+        cold, warm, plain = measure(label, data, work, args.repeat)
         print(
-            f"{count:>8} {plugin.seconds:>9.1f} {plain.seconds:>8.1f} "
-            f"{plugin.seconds / plain.seconds:>6.2f} {plugin.peak_mib:>11.0f} "
-            f"{plain.peak_mib:>10.0f} {plugin.seconds / count:>8.3f}",
+            f"{count:>8} {cold.seconds:>7.1f} {warm.seconds:>7.1f} {plain.seconds:>8.1f} "
+            f"{cold.seconds / plain.seconds:>10.2f} {max(cold.peak_mib, warm.peak_mib):>11.0f} "
+            f"{plain.peak_mib:>10.0f} {cold.seconds / count:>8.3f}",
             flush=True,
         )
     if args.keep is None:

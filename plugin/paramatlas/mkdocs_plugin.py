@@ -5,7 +5,8 @@ Phases, in event order:
   rebuilds while no data file changes). A broken file stops the build with every problem listed,
   before anything is written;
 * `on_files` renders the pages and JSON files and adds them as virtual files, unless the site
-  has its own file at that path;
+  has its own file at that path; the Methodology page's cross-validation is kept in `cache_dir`
+  for the next build (see `estimate.validation_store`);
   Entry pages (one per model, device, term, family) stay out of the navigation unless
   `entries_in_nav` is set: the index pages list them, and a sidebar of every entry on every page
   makes each page, and the build, grow with the square of the dataset;
@@ -54,6 +55,10 @@ class ParamatlasConfig(Config):
     """Append the glossary's abbreviations to every page, for tooltips."""
     entries_in_nav = config_options.Type(bool, default=False)
     """List every model, device, term and family page in the navigation, not just the indexes."""
+    cache = config_options.Type(bool, default=True)
+    """Keep Methodology's cross-validation between builds (it is most of a build's time)."""
+    cache_dir = config_options.Type(str, default=".cache/plugin/paramatlas")
+    """Where, relative to mkdocs.yml (as Material's plugins keep theirs)."""
 
 
 @dataclass(frozen=True)
@@ -132,6 +137,7 @@ class ParamatlasPlugin(BasePlugin[ParamatlasConfig]):
             directory_urls=config.use_directory_urls,
             defer_tables=True,
             abbreviations=self.config.abbreviations,
+            cache_dir=self._cache_dir(config),
         )
         for src_uri, content in sorted(self._generate(self.dataset, options).items()):
             if files.get_file_from_path(src_uri) is not None:
@@ -141,6 +147,12 @@ class ParamatlasPlugin(BasePlugin[ParamatlasConfig]):
                 File.generated(config, src_uri, content=content, inclusion=self._inclusion(src_uri))
             )
         return files
+
+    def _cache_dir(self, config: MkDocsConfig) -> Path | None:
+        if not self.config.cache:
+            return None
+        base = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
+        return base / self.config.cache_dir
 
     def _inclusion(self, src_uri: str) -> InclusionLevel:
         if self.config.entries_in_nav or src_uri in INDEX_PAGES or not src_uri.endswith(".md"):

@@ -51,6 +51,8 @@ def test_material_site_with_the_bundled_data(tmp_path: Path) -> None:
     assert model.find("abbr", string="MoE") is not None
     assert (site / "site/api/calculator.json").is_file()
     assert raw_markdown(site / "site") == []
+    # Methodology's cross-validation is kept for the next build, next to mkdocs.yml.
+    assert len(list(site.glob(".cache/plugin/paramatlas/cross-validation-*.json"))) == 2
 
 
 MACROS_ONLY = {

@@ -57,3 +57,20 @@ def test_rebuilds_reuse_the_dataset_until_a_data_file_changes(tmp_path: Path) ->
     server = _Server()
     plugin.on_serve(server, config=config, builder=None)
     assert server.watched == [str(data)]
+
+
+def test_cross_validation_is_kept_next_to_mkdocs_yml_unless_the_cache_is_off(
+    tmp_path: Path,
+) -> None:
+    for cache in (True, False):
+        site = tmp_path / f"cache-{cache}"
+        data = site / "data"
+        shutil.copytree(FIXTURES / "minimal", data)
+        plugin = {"paramatlas": {"data_dir": "data", "cache": cache}}
+        write_site(site, {"site_name": "S", "plugins": [plugin]}, {"index.md": "# S\n"})
+        config = load_config(str(site / "mkdocs.yml"))
+        config = config.plugins.on_config(config)
+        config.plugins.on_files(Files([]), config=config)
+        kept = sorted(p.name for p in site.glob(".cache/plugin/paramatlas/*.json"))
+        expected = ["cross-validation-device-", "cross-validation-source-"] if cache else []
+        assert [name[: name.rindex("-") + 1] for name in kept] == expected

@@ -10,6 +10,7 @@ import math
 import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from ..data.records import PrefillGroup, PrefillModel, SpeedGroup, Spread
@@ -18,10 +19,10 @@ from ..estimate.calibration import (
     MIN_GROUP_DEVICES,
     MIN_GROUP_ROWS,
     Prediction,
-    cross_validate,
     observations,
     predict,
 )
+from ..estimate.validation_store import cross_validated
 from . import charts, numbers
 from .guidance import GUIDANCE_CONTEXT, USABLE_TOKENS_PER_S, Guide
 
@@ -166,13 +167,15 @@ def worst_estimates(points: Sequence[charts.Point]) -> list[dict[str, str]]:
     ]
 
 
-def methodology_context(guide: Guide) -> dict[str, Any]:
+def methodology_context(guide: Guide, cache_dir: Path | None = None) -> dict[str, Any]:
+    """The page's figures; the cross-validation, most of a build's time, is kept in `cache_dir`
+    between builds (see `estimate.validation_store`)."""
     dataset = guide.dataset
     model = guide.speed_model
     rows = observations(dataset)
-    by_device = cross_validate(dataset, "device")
+    by_device = cross_validated(dataset, "device", cache_dir)
     points = accuracy_points(by_device)
-    by_source = cross_validate(dataset, "source")
+    by_source = cross_validated(dataset, "source", cache_dir)
     held_out = {id(p.observation): p for p in by_device}
     in_sample = [predict(row, model) for row in rows]
     decode_rows = []

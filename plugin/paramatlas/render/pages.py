@@ -92,6 +92,8 @@ class SiteOptions:
     """Leave placeholders for the HTML tables, to be restored by `Site.deferred` (see there)."""
     abbreviations: bool = True
     """Give abbreviations in the HTML tables the glossary's tooltips."""
+    cache_dir: Path | None = None
+    """Where results that outlive a build (Methodology's cross-validation) are kept."""
 
 
 class Site:
@@ -632,7 +634,9 @@ class Site:
         return self.render("compare.md.j2", tool=self._html_block(tool))
 
     def methodology(self) -> str:
-        return self.render("methodology.md.j2", **methodology_context(self.guide))
+        return self.render(
+            "methodology.md.j2", **methodology_context(self.guide, self.options.cache_dir)
+        )
 
     def schema_reference(self) -> str:
         return self.render("schema.md.j2", sections=schema_sections())
