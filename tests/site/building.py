@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
+from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -29,8 +32,23 @@ def run_tool(command: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@cache
+def _shared_cache() -> Path:
+    folder = Path(tempfile.mkdtemp(prefix="paramatlas-test-cache-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
 def build_site(site_dir: Path, strict: bool = True) -> subprocess.CompletedProcess[str]:
-    """Run `mkdocs build` in `site_dir` as a subprocess; output goes to site_dir/site."""
+    """Run `mkdocs build` in `site_dir` as a subprocess; output goes to site_dir/site.
+
+    The site's default cache folder leads to one shared by the whole test session, so the
+    Methodology page's cross-validation of a dataset is computed once, not once per site (it
+    is kept under a fingerprint of the data and code, so every site still gets its own)."""
+    cache = site_dir / ".cache/plugin/paramatlas"
+    if not cache.exists():
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.symlink_to(_shared_cache(), target_is_directory=True)
     command = [sys.executable, "-m", "mkdocs", "build", "-d", str(site_dir / "site")]
     if strict:
         command.append("--strict")
