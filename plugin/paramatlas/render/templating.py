@@ -75,7 +75,7 @@ def linked_table(
         for row in rows
     )
     return Markup(
-        f'<table class="pa-stack">\n<thead>\n<tr>{head}</tr>\n</thead>\n<tbody>\n{body}\n'
+        f"<table data-pa-stack>\n<thead>\n<tr>{head}</tr>\n</thead>\n<tbody>\n{body}\n"
         "</tbody>\n</table>"
     )
 
