@@ -167,26 +167,22 @@ def worst_estimates(points: Sequence[charts.Point]) -> list[dict[str, str]]:
     ]
 
 
-def methodology_context(guide: Guide, cache_dir: Path | None = None) -> dict[str, Any]:
-    """The page's figures; the cross-validation, most of a build's time, is kept in `cache_dir`
-    between builds (see `estimate.validation_store`)."""
-    dataset = guide.dataset
-    model = guide.speed_model
-    rows = observations(dataset)
-    by_device = cross_validated(dataset, "device", cache_dir)
-    points = accuracy_points(by_device)
-    by_source = cross_validated(dataset, "source", cache_dir)
+def decode_results(
+    in_sample: Sequence[Prediction], by_device: Sequence[Prediction]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """One row per published decode result: measured, the published coefficients' estimate
+    and the estimate of the fit without the result's device; and the results left out of the
+    fit, with why."""
     held_out = {id(p.observation): p for p in by_device}
-    in_sample = [predict(row, model) for row in rows]
-    decode_rows = []
-    excluded_rows = []
+    rows = []
+    excluded = []
     for prediction in in_sample:
         row = prediction.observation
         measurement = row.measurement
         if measurement.tg128 is None or prediction.decode is None:
             continue
         if measurement.excluded is not None:
-            excluded_rows.append(
+            excluded.append(
                 {
                     "model": measurement.model,
                     "hardware": measurement.hardware,
@@ -199,12 +195,14 @@ def methodology_context(guide: Guide, cache_dir: Path | None = None) -> dict[str
             )
             continue
         other = held_out[id(row)]
-        decode_rows.append(
+        rows.append(
             {
                 "model": measurement.model,
                 "hardware": measurement.hardware,
                 "quant": measurement.quant,
-                "backend": measurement.backend,
+                # Several cards split by layer: said, since they read no faster than one.
+                "backend": measurement.backend
+                + (f" ×{measurement.gpus}" if measurement.gpus > 1 else ""),
                 "depth": numbers.context(measurement.depth) if measurement.depth else "0",
                 "offload": _offload_text(row),
                 "measured": f"{measurement.tg128:.1f}",
@@ -218,6 +216,44 @@ def methodology_context(guide: Guide, cache_dir: Path | None = None) -> dict[str
                 "source": measurement.source,
             }
         )
+    return rows, excluded
+
+
+@dataclass(frozen=True)
+class DeviceResults:
+    """A device's published decode results, and how a fit that never saw the device did."""
+
+    rows: list[dict[str, Any]]
+    held_out: dict[str, str]
+    """`Accuracy.cells()` of the fit without the device."""
+
+
+def results_by_device(guide: Guide, cache_dir: Path | None = None) -> dict[str, DeviceResults]:
+    """What a device page shows of its own published results (see `decode_results`)."""
+    by_device = cross_validated(guide.dataset, "device", cache_dir)
+    in_sample = [predict(row, guide.speed_model) for row in observations(guide.dataset)]
+    table, _ = decode_results(in_sample, by_device)
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for row in table:
+        grouped.setdefault(row["hardware"], []).append(row)
+    held_out = dict(_by(by_device, lambda p: p.observation.device))
+    return {
+        device: DeviceResults(rows, decode_accuracy(held_out[device]).cells())
+        for device, rows in grouped.items()
+    }
+
+
+def methodology_context(guide: Guide, cache_dir: Path | None = None) -> dict[str, Any]:
+    """The page's figures; the cross-validation, most of a build's time, is kept in `cache_dir`
+    between builds (see `estimate.validation_store`)."""
+    dataset = guide.dataset
+    model = guide.speed_model
+    rows = observations(dataset)
+    by_device = cross_validated(dataset, "device", cache_dir)
+    points = accuracy_points(by_device)
+    by_source = cross_validated(dataset, "source", cache_dir)
+    in_sample = [predict(row, model) for row in rows]
+    decode_rows, excluded_rows = decode_results(in_sample, by_device)
     violations = [
         row
         for row in rows

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,8 @@ from .guidance import (
     Guide,
     decode_text,
 )
-from .methodology import methodology_context
+from .inert import url
+from .methodology import DeviceResults, methodology_context, results_by_device
 from .schema_reference import schema_sections
 from .templating import environment, external_link, link
 from .urls import file_url, relative_url
@@ -556,12 +558,37 @@ class Site:
             usable_speed=f"{USABLE_TOKENS_PER_S:g}",
             speed_note=self._speed_note(device),
             kv_quant=self.guide.kv_quant.id,
+            results=self._results_table(device),
             groups=[
                 {"title": "Fits fully", "rows": groups["fits"]},
                 {"title": "Runs with offload to system RAM", "rows": groups["offload"]},
                 {"title": "Does not fit", "rows": groups["no"]},
             ],
         )
+
+    @cached_property
+    def _published_results(self) -> dict[str, DeviceResults]:
+        return results_by_device(self.guide, self.options.cache_dir)
+
+    def _results_table(self, device: Hardware) -> dict[str, Any] | None:
+        """The device's published results as rows of a linked table (cards on a phone): each
+        measured figure links to where it was published."""
+        results = self._published_results.get(device.id)
+        if results is None:
+            return None
+        rows = [
+            row
+            | {
+                "href": self._href(f"hardware/{device.id}.md", f"models/{row['model']}.md"),
+                "name": row["model"],
+                "measured": Markup('<a href="{}">{}</a>').format(
+                    str(url(row["source"].url)), row["measured"]
+                ),
+                "held_out": f"{row['held_out']} ({row['held_out_error']})",
+            }
+            for row in results.rows
+        ]
+        return {"rows": rows, "held_out": results.held_out}
 
     def _speed_note(self, device: Hardware) -> str | None:
         group = self.guide.speed_group(device)

@@ -1,0 +1,75 @@
+"""A device page's own published results: measured, estimated, and estimated without it."""
+
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import replace
+
+import pytest
+from bs4 import BeautifulSoup, Tag
+
+from paramatlas import load_dataset
+from paramatlas.data.records import Dataset
+from paramatlas.render.pages import Site
+
+DEVICES = {"rtx-4090", "rtx-3090", "m2-ultra-192gb", "m1-max-64gb", "radeon-rx-7900-xtx"}
+
+
+@pytest.fixture(scope="module")
+def small() -> Dataset:
+    """The bundled data with the results of five devices only: quick to cross-validate."""
+    dataset = load_dataset()
+    chosen = tuple(m for m in dataset.measurements if m.hardware in DEVICES)
+    return replace(dataset, measurements=chosen)
+
+
+def _table(page: str) -> list[list[Tag]]:
+    section = page[page.index("## Published results") :]
+    table = BeautifulSoup(section[: section.index("\n## ")], "html.parser").find("table")
+    assert table is not None
+    return [row.find_all("td") for row in table.find_all("tr")[1:]]
+
+
+def test_each_decode_result_of_the_device_is_listed_with_its_held_out_error(
+    small: Dataset,
+) -> None:
+    site = Site(small)
+    page = site.hardware_page(small.device("rtx-3090"))
+    rows = _table(page)
+    published = [
+        m for m in small.measurements if m.hardware == "rtx-3090" and m.tg128 and not m.excluded
+    ]
+    assert len(rows) == len(published) >= 3
+    published_links = {(f"{m.tg128:.1f}", m.source.url) for m in published}
+    assert {(row[5].get_text(), row[5].a["href"]) for row in rows} == published_links
+    errors = []
+    for row in rows:
+        assert row[0].a["href"] in {f"../../models/{m.model}/" for m in published}
+        held = re.fullmatch(r"([\d.]+) \(([+-]\d+)%\)", row[7].get_text())
+        assert held is not None, row[7]
+        measured, held_out = float(row[5].get_text()), float(held[1])
+        # the error printed is the held-out estimate against the measurement
+        assert int(held[2]) == pytest.approx(100 * (held_out / measured - 1), abs=1)
+        errors.append(abs(held_out / measured - 1))
+    summary = re.search(r"the median error was (\d+)% and\s+(\d+)% of the results", page)
+    assert summary is not None
+    assert int(summary[1]) == pytest.approx(100 * statistics.median(errors), abs=1)
+    hits = sum(row[8].get_text() == "yes" for row in rows)
+    assert int(summary[2]) == round(100 * hits / len(rows))
+
+
+def test_multi_gpu_results_say_how_many_cards(small: Dataset) -> None:
+    four = next(
+        m
+        for m in load_dataset().measurements
+        if m.gpus == 4 and m.hardware == "rtx-6000-ada" and m.tg128
+    )
+    dataset = replace(small, measurements=(*small.measurements, four))
+    rows = _table(Site(dataset).hardware_page(dataset.device("rtx-6000-ada")))
+    assert [row[2].get_text() for row in rows] == ["CUDA ×4"]
+
+
+def test_a_device_without_published_results_has_no_such_section(small: Dataset) -> None:
+    page = Site(small).hardware_page(small.device("rtx-5090"))
+    assert "## Published results" not in page
