@@ -52,7 +52,7 @@ def test_each_decode_result_of_the_device_is_listed_with_its_held_out_error(
         # the error printed is the held-out estimate against the measurement
         assert int(held[2]) == pytest.approx(100 * (held_out / measured - 1), abs=1)
         errors.append(abs(held_out / measured - 1))
-    summary = re.search(r"the median error was (\d+)% and\s+(\d+)% of the results", page)
+    summary = re.search(r"the median error was\s+(\d+)% and\s+(\d+)% of the results", page)
     assert summary is not None
     assert int(summary[1]) == pytest.approx(100 * statistics.median(errors), abs=1)
     hits = sum(row[8].get_text() == "yes" for row in rows)
@@ -73,3 +73,22 @@ def test_multi_gpu_results_say_how_many_cards(small: Dataset) -> None:
 def test_a_device_without_published_results_has_no_such_section(small: Dataset) -> None:
     page = Site(small).hardware_page(small.device("rtx-5090"))
     assert "## Published results" not in page
+
+
+def test_a_model_page_lists_the_model_s_results_on_every_device(small: Dataset) -> None:
+    page = Site(small).model_page(small.model("llama-2-7b"))
+    rows = _table(page)
+    published = [
+        m for m in small.measurements if m.model == "llama-2-7b" and m.tg128 and not m.excluded
+    ]
+    assert len(rows) == len(published) >= 5
+    names = {small.device(m.hardware).name: m.hardware for m in published}
+    for row in rows:
+        device = names[row[0].get_text()]  # the device by name, linked to its page
+        assert row[0].a["href"] == f"../../hardware/{device}/"
+    errors = [
+        abs(float(row[7].get_text().split()[0]) / float(row[5].get_text()) - 1) for row in rows
+    ]
+    summary = re.search(r"the median error was\s+(\d+)%", page)
+    assert summary is not None
+    assert int(summary[1]) == pytest.approx(100 * statistics.median(errors), abs=1)

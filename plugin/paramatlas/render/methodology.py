@@ -11,7 +11,7 @@ import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from ..data.records import PrefillGroup, PrefillModel, SpeedGroup, Spread
 from ..estimate import fit, memory, prefill
@@ -220,26 +220,33 @@ def decode_results(
 
 
 @dataclass(frozen=True)
-class DeviceResults:
-    """A device's published decode results, and how a fit that never saw the device did."""
+class PublishedResults:
+    """The published decode results of one device or one model, and how the fits that never
+    saw each result's device did on them."""
 
     rows: list[dict[str, Any]]
     held_out: dict[str, str]
-    """`Accuracy.cells()` of the fit without the device."""
+    """`Accuracy.cells()` of the fits without each result's device."""
 
 
-def results_by_device(guide: Guide, cache_dir: Path | None = None) -> dict[str, DeviceResults]:
-    """What a device page shows of its own published results (see `decode_results`)."""
+ResultKey = Literal["hardware", "model"]
+
+
+def results_by(
+    guide: Guide, key: ResultKey, cache_dir: Path | None = None
+) -> dict[str, PublishedResults]:
+    """What a device page (`key="hardware"`) or a model page (`key="model"`) shows of the
+    published results of its device or model (see `decode_results`)."""
     by_device = cross_validated(guide.dataset, "device", cache_dir)
     in_sample = [predict(row, guide.speed_model) for row in observations(guide.dataset)]
     table, _ = decode_results(in_sample, by_device)
     grouped: dict[str, list[dict[str, Any]]] = {}
     for row in table:
-        grouped.setdefault(row["hardware"], []).append(row)
-    held_out = dict(_by(by_device, lambda p: p.observation.device))
+        grouped.setdefault(row[key], []).append(row)
+    held_out = dict(_by(by_device, lambda p: getattr(p.observation.measurement, key)))
     return {
-        device: DeviceResults(rows, decode_accuracy(held_out[device]).cells())
-        for device, rows in grouped.items()
+        name: PublishedResults(rows, decode_accuracy(held_out[name]).cells())
+        for name, rows in grouped.items()
     }
 
 

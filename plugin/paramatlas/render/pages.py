@@ -43,7 +43,7 @@ from .guidance import (
     decode_text,
 )
 from .inert import url
-from .methodology import DeviceResults, methodology_context, results_by_device
+from .methodology import PublishedResults, ResultKey, methodology_context, results_by
 from .schema_reference import schema_sections
 from .templating import environment, external_link, link
 from .urls import file_url, relative_url
@@ -187,6 +187,7 @@ class Site:
             memory_svg=self.memory_svg(model),
             guidance_context=GUIDANCE_CONTEXT,
             usable_speed=f"{USABLE_TOKENS_PER_S:g}",
+            results=self._results_table("model", model.id),
             guidance=[
                 self._device_guidance_row(self.guide.best(model, d)) for d in self._devices()
             ],
@@ -558,7 +559,7 @@ class Site:
             usable_speed=f"{USABLE_TOKENS_PER_S:g}",
             speed_note=self._speed_note(device),
             kv_quant=self.guide.kv_quant.id,
-            results=self._results_table(device),
+            results=self._results_table("hardware", device.id),
             groups=[
                 {"title": "Fits fully", "rows": groups["fits"]},
                 {"title": "Runs with offload to system RAM", "rows": groups["offload"]},
@@ -567,27 +568,40 @@ class Site:
         )
 
     @cached_property
-    def _published_results(self) -> dict[str, DeviceResults]:
-        return results_by_device(self.guide, self.options.cache_dir)
+    def _results_by_device(self) -> dict[str, PublishedResults]:
+        return results_by(self.guide, "hardware", self.options.cache_dir)
 
-    def _results_table(self, device: Hardware) -> dict[str, Any] | None:
-        """The device's published results as rows of a linked table (cards on a phone): each
-        measured figure links to where it was published."""
-        results = self._published_results.get(device.id)
+    @cached_property
+    def _results_by_model(self) -> dict[str, PublishedResults]:
+        return results_by(self.guide, "model", self.options.cache_dir)
+
+    def _results_table(self, key: ResultKey, entry_id: str) -> dict[str, Any] | None:
+        """A device's or a model's published results as rows of a linked table (cards on a
+        phone), the first cell naming the other side; each measured figure links to where it
+        was published."""
+        by_key = self._results_by_device if key == "hardware" else self._results_by_model
+        results = by_key.get(entry_id)
         if results is None:
             return None
-        rows = [
-            row
-            | {
-                "href": self._href(f"hardware/{device.id}.md", f"models/{row['model']}.md"),
-                "name": row["model"],
-                "measured": Markup('<a href="{}">{}</a>').format(
-                    str(url(row["source"].url)), row["measured"]
-                ),
-                "held_out": f"{row['held_out']} ({row['held_out_error']})",
-            }
-            for row in results.rows
-        ]
+        here = f"{'hardware' if key == 'hardware' else 'models'}/{entry_id}.md"
+        rows = []
+        for row in results.rows:
+            if key == "hardware":
+                target, name = f"models/{row['model']}.md", self.dataset.model(row["model"]).name
+            else:
+                device = self.dataset.device(row["hardware"])
+                target, name = f"hardware/{device.id}.md", device.name
+            rows.append(
+                row
+                | {
+                    "href": self._href(here, target),
+                    "name": name,
+                    "measured": Markup('<a href="{}">{}</a>').format(
+                        str(url(row["source"].url)), row["measured"]
+                    ),
+                    "held_out": f"{row['held_out']} ({row['held_out_error']})",
+                }
+            )
         return {"rows": rows, "held_out": results.held_out}
 
     def _speed_note(self, device: Hardware) -> str | None:
