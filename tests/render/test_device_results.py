@@ -13,16 +13,6 @@ from paramatlas import load_dataset
 from paramatlas.data.records import Dataset
 from paramatlas.render.pages import Site
 
-DEVICES = {"rtx-4090", "rtx-3090", "m2-ultra-192gb", "m1-max-64gb", "radeon-rx-7900-xtx"}
-
-
-@pytest.fixture(scope="module")
-def small() -> Dataset:
-    """The bundled data with the results of five devices only: quick to cross-validate."""
-    dataset = load_dataset()
-    chosen = tuple(m for m in dataset.measurements if m.hardware in DEVICES)
-    return replace(dataset, measurements=chosen)
-
 
 def _table(page: str) -> list[list[Tag]]:
     section = page[page.index("## Published results") :]
@@ -32,13 +22,15 @@ def _table(page: str) -> list[list[Tag]]:
 
 
 def test_each_decode_result_of_the_device_is_listed_with_its_held_out_error(
-    small: Dataset,
+    five_device_dataset: Dataset,
 ) -> None:
-    site = Site(small)
-    page = site.hardware_page(small.device("rtx-3090"))
+    site = Site(five_device_dataset)
+    page = site.hardware_page(five_device_dataset.device("rtx-3090"))
     rows = _table(page)
     published = [
-        m for m in small.measurements if m.hardware == "rtx-3090" and m.tg128 and not m.excluded
+        m
+        for m in five_device_dataset.measurements
+        if m.hardware == "rtx-3090" and m.tg128 and not m.excluded
     ]
     assert len(rows) == len(published) >= 3
     published_links = {(f"{m.tg128:.1f}", m.source.url) for m in published}
@@ -59,30 +51,36 @@ def test_each_decode_result_of_the_device_is_listed_with_its_held_out_error(
     assert int(summary[2]) == round(100 * hits / len(rows))
 
 
-def test_multi_gpu_results_say_how_many_cards(small: Dataset) -> None:
+def test_multi_gpu_results_say_how_many_cards(five_device_dataset: Dataset) -> None:
     four = next(
         m
         for m in load_dataset().measurements
         if m.gpus == 4 and m.hardware == "rtx-6000-ada" and m.tg128
     )
-    dataset = replace(small, measurements=(*small.measurements, four))
+    dataset = replace(five_device_dataset, measurements=(*five_device_dataset.measurements, four))
     rows = _table(Site(dataset).hardware_page(dataset.device("rtx-6000-ada")))
     assert [row[2].get_text() for row in rows] == ["CUDA ×4"]
 
 
-def test_a_device_without_published_results_has_no_such_section(small: Dataset) -> None:
-    page = Site(small).hardware_page(small.device("rtx-5090"))
+def test_a_device_without_published_results_has_no_such_section(
+    five_device_dataset: Dataset,
+) -> None:
+    page = Site(five_device_dataset).hardware_page(five_device_dataset.device("rtx-5090"))
     assert "## Published results" not in page
 
 
-def test_a_model_page_lists_the_model_s_results_on_every_device(small: Dataset) -> None:
-    page = Site(small).model_page(small.model("llama-2-7b"))
+def test_a_model_page_lists_the_model_s_results_on_every_device(
+    five_device_dataset: Dataset,
+) -> None:
+    page = Site(five_device_dataset).model_page(five_device_dataset.model("llama-2-7b"))
     rows = _table(page)
     published = [
-        m for m in small.measurements if m.model == "llama-2-7b" and m.tg128 and not m.excluded
+        m
+        for m in five_device_dataset.measurements
+        if m.model == "llama-2-7b" and m.tg128 and not m.excluded
     ]
     assert len(rows) == len(published) >= 5
-    names = {small.device(m.hardware).name: m.hardware for m in published}
+    names = {five_device_dataset.device(m.hardware).name: m.hardware for m in published}
     for row in rows:
         device = names[row[0].get_text()]  # the device by name, linked to its page
         assert row[0].a["href"] == f"../../hardware/{device}/"
