@@ -90,3 +90,22 @@ def test_a_model_page_lists_the_model_s_results_on_every_device(
     summary = re.search(r"the median error was\s+(\d+)%", page)
     assert summary is not None
     assert int(summary[1]) == pytest.approx(100 * statistics.median(errors), abs=1)
+
+
+def test_a_hostile_source_address_and_title_stay_inert(five_device_dataset: Dataset) -> None:
+    """The measured figure's link takes the one path every data address takes: http(s) only,
+    escaped for the attribute."""
+    first = next(m for m in five_device_dataset.measurements if m.hardware == "rtx-3090")
+    hostile = replace(
+        first,
+        source=replace(first.source, url='javascript:alert(1)" onmouseover="x', title="<b>x</b>"),
+    )
+    dataset = replace(
+        five_device_dataset,
+        measurements=tuple(hostile if m is first else m for m in five_device_dataset.measurements),
+    )
+    page = Site(dataset).hardware_page(dataset.device("rtx-3090"))
+    links = [row[5].a for row in _table(page)]
+    assert "#" in [link["href"] for link in links]
+    assert all(link.get("onmouseover") is None for link in links)
+    assert all(link["href"].startswith(("https://", "#")) for link in links)

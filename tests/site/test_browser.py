@@ -137,3 +137,17 @@ def test_models_index_keeps_the_three_counts_on_screen_on_a_phone(
         "A (Active)",
     ]
     assert shown[0] == "Model"
+
+
+def test_stacked_cards_take_the_full_width_of_a_phone(browser: Browser, served: str) -> None:
+    """Material wraps tables in an inline block that shrinks to its content: cards with short
+    names must still span the column, not half of it."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(f"{served}/hardware/m2-max-32gb/")
+    share = page.locator("#published-results ~ div table[data-pa-stack]").first.evaluate(
+        "el => el.getBoundingClientRect().width"
+        " / el.closest('.md-content__inner').getBoundingClientRect().width"
+    )
+    context.close()
+    assert share > 0.9

@@ -56,10 +56,13 @@ def cross_validated(
     same as when it was computed."""
     rows = observations(dataset)
     key = fingerprint(rows, by)
-    on_disk = None
-    if folder is not None:
-        on_disk = _read(_path(folder, by, key), len(rows))
-    stored = on_disk if on_disk is not None else _memory.get(key)
+    path = _path(folder, by, key) if folder is not None else None
+    stored = _memory.get(key)
+    # Whether `folder` already holds a copy: read only when memory has none.
+    kept = stored is not None and path is not None and path.is_file()
+    if stored is None and path is not None:
+        stored = _read(path, len(rows))
+        kept = stored is not None
     if stored is None:
         predictions = cross_validate(dataset, by)
         index = {id(row): number for number, row in enumerate(rows)}
@@ -67,7 +70,7 @@ def cross_validated(
     else:
         predictions = tuple(_prediction(rows, item) for item in stored)
     _remember(key, stored)
-    if folder is not None and on_disk is None:
+    if folder is not None and not kept:
         _write(folder, by, key, stored)
     return predictions
 

@@ -232,35 +232,49 @@ class PublishedResults:
 ResultKey = Literal["hardware", "model"]
 
 
-def results_by(
-    guide: Guide, key: ResultKey, cache_dir: Path | None = None
-) -> dict[str, PublishedResults]:
-    """What a device page (`key="hardware"`) or a model page (`key="model"`) shows of the
-    published results of its device or model (see `decode_results`)."""
-    by_device = cross_validated(guide.dataset, "device", cache_dir)
-    in_sample = [predict(row, guide.speed_model) for row in observations(guide.dataset)]
-    table, _ = decode_results(in_sample, by_device)
-    grouped: dict[str, list[dict[str, Any]]] = {}
-    for row in table:
-        grouped.setdefault(row[key], []).append(row)
-    held_out = dict(_by(by_device, lambda p: getattr(p.observation.measurement, key)))
-    return {
-        name: PublishedResults(rows, decode_accuracy(held_out[name]).cells())
-        for name, rows in grouped.items()
-    }
+@dataclass(frozen=True)
+class MeasuredResults:
+    """Every published result priced twice: with the published coefficients (in sample) and
+    by the fit without its device. Computed once per site; Methodology and the device and model
+    pages all show it."""
+
+    in_sample: list[Prediction]
+    by_device: tuple[Prediction, ...]
+    decode_rows: list[dict[str, Any]]
+    excluded_rows: list[dict[str, Any]]
+
+    @classmethod
+    def of(cls, guide: Guide, cache_dir: Path | None = None) -> MeasuredResults:
+        in_sample = [predict(row, guide.speed_model) for row in observations(guide.dataset)]
+        by_device = cross_validated(guide.dataset, "device", cache_dir)
+        return cls(in_sample, by_device, *decode_results(in_sample, by_device))
+
+    def by(self, key: ResultKey) -> dict[str, PublishedResults]:
+        """What a device page (`key="hardware"`) or a model page (`key="model"`) shows of
+        its own results."""
+        grouped: dict[str, list[dict[str, Any]]] = {}
+        for row in self.decode_rows:
+            grouped.setdefault(row[key], []).append(row)
+        held_out = dict(_by(self.by_device, lambda p: getattr(p.observation.measurement, key)))
+        return {
+            name: PublishedResults(rows, decode_accuracy(held_out[name]).cells())
+            for name, rows in grouped.items()
+        }
 
 
-def methodology_context(guide: Guide, cache_dir: Path | None = None) -> dict[str, Any]:
+def methodology_context(
+    guide: Guide, measured: MeasuredResults, cache_dir: Path | None = None
+) -> dict[str, Any]:
     """The page's figures; the cross-validation, most of a build's time, is kept in `cache_dir`
     between builds (see `estimate.validation_store`)."""
     dataset = guide.dataset
     model = guide.speed_model
     rows = observations(dataset)
-    by_device = cross_validated(dataset, "device", cache_dir)
+    by_device = measured.by_device
     points = accuracy_points(by_device)
     by_source = cross_validated(dataset, "source", cache_dir)
-    in_sample = [predict(row, model) for row in rows]
-    decode_rows, excluded_rows = decode_results(in_sample, by_device)
+    in_sample = measured.in_sample
+    decode_rows, excluded_rows = measured.decode_rows, measured.excluded_rows
     violations = [
         row
         for row in rows

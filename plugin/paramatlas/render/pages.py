@@ -8,6 +8,7 @@ writes them to a folder. Generation is sorted by id, so output never depends on 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -42,8 +43,7 @@ from .guidance import (
     Guide,
     decode_text,
 )
-from .inert import url
-from .methodology import PublishedResults, ResultKey, methodology_context, results_by
+from .methodology import MeasuredResults, PublishedResults, methodology_context
 from .schema_reference import schema_sections
 from .templating import environment, external_link, link
 from .urls import file_url, relative_url
@@ -187,7 +187,14 @@ class Site:
             memory_svg=self.memory_svg(model),
             guidance_context=GUIDANCE_CONTEXT,
             usable_speed=f"{USABLE_TOKENS_PER_S:g}",
-            results=self._results_table("model", model.id),
+            results=self._results_table(
+                self._results_by_model.get(model.id),
+                f"models/{model.id}.md",
+                lambda row: (
+                    f"hardware/{row['hardware']}.md",
+                    self.dataset.device(row["hardware"]).name,
+                ),
+            ),
             guidance=[
                 self._device_guidance_row(self.guide.best(model, d)) for d in self._devices()
             ],
@@ -559,7 +566,11 @@ class Site:
             usable_speed=f"{USABLE_TOKENS_PER_S:g}",
             speed_note=self._speed_note(device),
             kv_quant=self.guide.kv_quant.id,
-            results=self._results_table("hardware", device.id),
+            results=self._results_table(
+                self._results_by_device.get(device.id),
+                f"hardware/{device.id}.md",
+                lambda row: (f"models/{row['model']}.md", self.dataset.model(row["model"]).name),
+            ),
             groups=[
                 {"title": "Fits fully", "rows": groups["fits"]},
                 {"title": "Runs with offload to system RAM", "rows": groups["offload"]},
@@ -568,37 +579,36 @@ class Site:
         )
 
     @cached_property
+    def _measured(self) -> MeasuredResults:
+        return MeasuredResults.of(self.guide, self.options.cache_dir)
+
+    @cached_property
     def _results_by_device(self) -> dict[str, PublishedResults]:
-        return results_by(self.guide, "hardware", self.options.cache_dir)
+        return self._measured.by("hardware")
 
     @cached_property
     def _results_by_model(self) -> dict[str, PublishedResults]:
-        return results_by(self.guide, "model", self.options.cache_dir)
+        return self._measured.by("model")
 
-    def _results_table(self, key: ResultKey, entry_id: str) -> dict[str, Any] | None:
+    def _results_table(
+        self,
+        results: PublishedResults | None,
+        here: str,
+        other: Callable[[dict[str, Any]], tuple[str, str]],
+    ) -> dict[str, Any] | None:
         """A device's or a model's published results as rows of a linked table (cards on a
-        phone), the first cell naming the other side; each measured figure links to where it
-        was published."""
-        by_key = self._results_by_device if key == "hardware" else self._results_by_model
-        results = by_key.get(entry_id)
+        phone); `other` gives, for a row, the page its first cell links to and the name shown."""
         if results is None:
             return None
-        here = f"{'hardware' if key == 'hardware' else 'models'}/{entry_id}.md"
         rows = []
         for row in results.rows:
-            if key == "hardware":
-                target, name = f"models/{row['model']}.md", self.dataset.model(row["model"]).name
-            else:
-                device = self.dataset.device(row["hardware"])
-                target, name = f"hardware/{device.id}.md", device.name
+            target, name = other(row)
             rows.append(
                 row
                 | {
                     "href": self._href(here, target),
                     "name": name,
-                    "measured": Markup('<a href="{}">{}</a>').format(
-                        str(url(row["source"].url)), row["measured"]
-                    ),
+                    "source_url": row["source"].url,
                     "held_out": f"{row['held_out']} ({row['held_out_error']})",
                 }
             )
@@ -676,7 +686,8 @@ class Site:
 
     def methodology(self) -> str:
         return self.render(
-            "methodology.md.j2", **methodology_context(self.guide, self.options.cache_dir)
+            "methodology.md.j2",
+            **methodology_context(self.guide, self._measured, self.options.cache_dir),
         )
 
     def schema_reference(self) -> str:

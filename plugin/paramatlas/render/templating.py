@@ -50,7 +50,8 @@ def linked_table(
 ) -> Markup:
     """An HTML table whose first cell links each row to `row["href"]`.
 
-    `columns`: `{"title", "key", "right"}` each; the first column shows `row["name"]`. The
+    `columns`: `{"title", "key", "right", "source"}` each; the first column shows `row["name"]`;
+    a column with `source` links its cell to the http(s) address in `row[source]`. The
     guidance matrix and the device tables repeat for every model and device: as HTML they skip
     Markdown's per-cell parsing, the largest cost of building a large dataset. `abbreviator`
     gives the cells the tooltips Markdown's `abbr` extension gives the rest of the page.
@@ -64,13 +65,21 @@ def linked_table(
     cells = [
         (
             column["key"],
+            column.get("source"),
             (_RIGHT if column.get("right") else "") + f' data-label="{plain(column["title"])}"',
         )
         for column in columns[1:]
     ]
+
+    def content(row: dict[str, Any], key: str, source: str | None) -> str:
+        value = mark(_finalize(row[key]))
+        return f'<a href="{plain(url(row[source]))}">{value}</a>' if source else value
+
     body = "\n".join(
         f'<tr><td><a href="{plain(row["href"])}">{mark(_finalize(row["name"]))}</a></td>'
-        + "".join(f"<td{attributes}>{mark(_finalize(row[key]))}</td>" for key, attributes in cells)
+        + "".join(
+            f"<td{attributes}>{content(row, key, source)}</td>" for key, source, attributes in cells
+        )
         + "</tr>"
         for row in rows
     )
