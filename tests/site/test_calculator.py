@@ -310,6 +310,67 @@ def test_what_can_i_run_recommends_what_the_pages_do(
     assert shown == expected
 
 
+@pytest.mark.parametrize(("width", "stacked"), [(390, True), (1280, False)])
+def test_what_can_i_run_is_a_theme_table_that_stacks_on_a_phone(
+    browser: Browser, served: str, width: int, stacked: bool
+) -> None:
+    """The list is built after load: it must still get Material's frame on a desktop and become
+    cards whose values carry their column's name on a phone, like the device pages' tables."""
+    context = browser.new_context(viewport={"width": width, "height": 844})
+    page = context.new_page()
+    page.goto(f"{served}/what-can-i-run/?device=rtx-3060-12gb")
+    page.wait_for_selector(".pa-runner:not([hidden]) tbody tr")
+    table = page.locator(".pa-runner table")
+    framed = table.evaluate(
+        "el => el.parentElement.classList.contains('md-typeset__table')"
+        " && getComputedStyle(el.querySelector('td')).borderTopStyle === 'solid'"
+    )
+    labels = table.locator("tbody tr").first.evaluate(
+        "row => [...row.cells].slice(1).map(c => getComputedStyle(c, '::before').content)"
+    )
+    overflow = table.evaluate("el => el.scrollWidth - el.clientWidth")
+    context.close()
+    assert framed is not stacked
+    if stacked:
+        assert labels == [
+            f'"{name}"'
+            for name in (
+                "Total",
+                "Active",
+                "Recommended",
+                "Verdict",
+                "Decode tokens/s",
+                "Longest context",
+            )
+        ]
+        assert overflow <= 1
+    else:
+        assert set(labels) == {"none"}
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_compare_keeps_its_row_labels_in_view(browser: Browser, served: str, width: int) -> None:
+    """Three models fit a desktop's column; on a phone they scroll sideways under labels that
+    stay put."""
+    context = browser.new_context(viewport={"width": width, "height": 844})
+    page = context.new_page()
+    page.goto(f"{served}/compare/?models=gemma-4-26b-a4b,qwen3-30b-a3b,gpt-oss-20b")
+    page.wait_for_selector(".pa-compare:not([hidden]) table")
+    # Material's tables scroll themselves (an inline block with overflow: auto).
+    table = page.locator(".pa-compare-table table")
+    overflow = table.evaluate("el => el.scrollWidth - el.clientWidth")
+    table.evaluate("el => { el.scrollLeft = el.scrollWidth; }")
+    label_left = table.locator("th[scope=row]").first.evaluate(
+        "el => el.getBoundingClientRect().left - el.closest('table').getBoundingClientRect().left"
+    )
+    context.close()
+    if width == 1280:
+        assert overflow <= 1
+    else:
+        assert overflow > 0
+        assert abs(label_left) <= 1
+
+
 def test_compare_keeps_its_models_in_the_address(browser: Browser, served: str) -> None:
     page = browser.new_page()
     page.goto(f"{served}/compare/?models=gemma-4-26b-a4b,qwen3-30b-a3b&quant=Q4_K_M&context=4096")

@@ -489,6 +489,7 @@
     var form = root.querySelector(".pa-calculator-form");
     var filter = root.querySelector(".pa-tools");
     var body = root.querySelector("tbody");
+    var headers = root.querySelector("thead").rows[0].cells;
     var message = root.querySelector(".pa-calculator-message");
     readQuery(form, ["device", "gpus", "context", "mem", "bw", "kind"]);
     window.paramatlasTables && window.paramatlasTables.makeSortable(root.querySelector("table"));
@@ -538,6 +539,7 @@
         cells.forEach(function (text, index) {
           var cell = tr.insertCell();
           cell.textContent = text;
+          cell.dataset.label = headers[index + 1].textContent;
           if (index === 0 || index === 1 || index >= 4) cell.style.textAlign = "right";
         });
         tr.cells[3].dataset.paOutput = "quant";

@@ -116,7 +116,7 @@
 
   // A table wider than the page scrolls inside its wrapper: keyboard users must reach it too.
   function focusableScrollers() {
-    document.querySelectorAll(".md-typeset__scrollwrap, .pa-runner-wrap, .pa-compare-table").forEach(function (wrap) {
+    document.querySelectorAll(".md-typeset__scrollwrap, .pa-compare-table").forEach(function (wrap) {
       if (wrap.hasAttribute("tabindex")) return;
       wrap.setAttribute("tabindex", "0");
       wrap.setAttribute("role", "region");

@@ -298,16 +298,8 @@ def calculator_html(guide: Guide, model: Model, api_href: str) -> Markup:
     """The calculator's form and outputs; hidden until its script has loaded the numbers, so a
     page without JavaScript shows only the static tables above it."""
     data = calculator_model(guide, model)
-    devices = "".join(
-        f'<optgroup label="{plain(label)}">'
-        + _options([(d.id, d.name) for d in guide.dataset.hardware if d.kind == kind])
-        + "</optgroup>"
-        for kind, label in _KIND_GROUPS
-        if any(device.kind == kind for device in guide.dataset.hardware)
-    )
     kv_formats = [(q.id, q.id) for q in guide.dataset.quantizations if q.kv_cache]
     formats = [(q, q) for q in data["formats"]]
-    kinds = _options([(kind, label) for kind, label in _KIND_GROUPS])
     outputs = "".join(
         f'<dt>{plain(label)}</dt><dd data-pa-output="{key}" data-value="">—</dd>'
         for key, label in OUTPUTS
@@ -317,11 +309,8 @@ def calculator_html(guide: Guide, model: Model, api_href: str) -> Markup:
         f'<div class="pa-calculator" data-api="{plain(api_href)}" hidden>'
         '<form class="pa-calculator-form" aria-label="Calculator inputs">'
         f'<label>Device <select name="device"><option value="">No device: memory only</option>'
-        f'{devices}<option value="custom">Custom device…</option></select></label>'
-        '<fieldset class="pa-custom" hidden><legend>Custom device</legend>'
-        '<label>Memory (GiB) <input name="mem" type="number" min="0.5" step="any"></label>'
-        '<label>Bandwidth (GB/s) <input name="bw" type="number" min="1" step="any"></label>'
-        f'<label>Kind <select name="kind">{kinds}</select></label></fieldset>'
+        f'{_device_options(guide)}<option value="custom">Custom device…</option></select></label>'
+        f"{_custom_fields()}"
         '<label>GPUs <input name="gpus" type="number" min="1" max="16" value="1"></label>'
         f'<label>Weights <select name="quant">{_options(formats, data["default_quant"])}'
         "</select></label>"
@@ -383,10 +372,12 @@ def runner_html(guide: Guide, api_href: str, models_href: str, model_link: str) 
         '<label>Verdict <select name="verdict"><option value="">All</option>'
         '<option value="fits">fits</option><option value="offload">offload</option></select>'
         '</label><output aria-live="polite"></output></form>'
-        '<div class="pa-runner-wrap"><table class="pa-runner-table"><thead><tr><th>Model</th>'
+        # No class: Material styles and wraps the table like every other; `data-pa-stack` turns
+        # its rows into cards on a phone, as on the device and model pages.
+        "<table data-pa-stack><thead><tr><th>Model</th>"
         "<th>Total</th><th>Active</th><th>Recommended</th><th>Verdict</th>"
         "<th>Decode tokens/s</th><th>Longest context</th></tr></thead><tbody></tbody></table>"
-        "</div></div>"
+        "</div>"
     )
 
 
