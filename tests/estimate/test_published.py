@@ -374,6 +374,29 @@ def test_ernie_spells_its_experts_with_a_moe_prefix() -> None:
         architecture_from_config(config)
 
 
+def test_dbrx_nests_its_attention_and_experts() -> None:
+    # Databricks' file keeps the KV heads and the experts in `attn_config` and `ffn_config`.
+    config = json.loads((HERE / "configs/dbrx.json").read_text())
+    arch = architecture_from_config(config)
+    assert arch["attention"]["kv_heads"] == 8
+    experts = arch["experts"]
+    assert (experts["routed"], experts["routed_per_token"]) == (16, 4)
+    assert experts["expert_intermediate_size"] == 10752
+    # 40 layers of attention (Q and O 6144 × 6144, K and V 6144 × 1024) and 16 GLU experts
+    # (3 × 6144 × 10752) with a 6144 × 16 router; two norms a layer and a final one; untied tables.
+    attention = 40 * 6144 * (6144 + 1024 + 1024 + 6144)
+    norms = 40 * 2 * 6144 + 6144
+    embeddings = 2 * 100352 * 6144
+    breakdown = count_parameters(architecture(arch))
+    total = 40 * (16 * 3 * 6144 * 10752 + 6144 * 16) + attention + norms + embeddings
+    active = 40 * (4 * 3 * 6144 * 10752 + 6144 * 16) + attention + norms + embeddings
+    assert breakdown.total == total == 131_596_523_520
+    assert max(active_variants(breakdown).values()) == active == 36_469_708_800
+    config["ffn_config"] = "16 experts"
+    with pytest.raises(ConfigError, match="'ffn_config' must be an object"):
+        architecture_from_config(config)
+
+
 def test_gemma_4_e2b_doubles_the_ffn_of_its_kv_shared_layers() -> None:
     config = json.loads((HERE / "configs/gemma-4-e2b.json").read_text())
     ffn = architecture_from_config(config)["ffn"]

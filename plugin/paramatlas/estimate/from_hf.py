@@ -86,10 +86,34 @@ _GEMMA3_TEXT_DEFAULTS = {
 _CLASS_DEFAULTS = {"gemma3": _GEMMA3_TEXT_DEFAULTS, "gemma3_text": _GEMMA3_TEXT_DEFAULTS}
 
 
+# DBRX nests its attention and FFN fields in sub-objects with names of their own
+# (transformers' DbrxConfig: `attn_config`, `ffn_config`); they are read as the usual keys.
+_NESTED_KEYS = {
+    "dbrx": {
+        "attn_config": {"kv_n_heads": "num_key_value_heads", "rope_theta": "rope_theta"},
+        "ffn_config": {
+            "ffn_hidden_size": "moe_intermediate_size",
+            "moe_num_experts": "moe_num_experts",
+            "moe_top_k": "moe_top_k",
+        },
+    }
+}
+
+
+def _lift_nested(config: dict[str, Any]) -> dict[str, Any]:
+    lifted = dict(config)
+    for block, names in _NESTED_KEYS.get(str(config.get("model_type", "")), {}).items():
+        nested = config.get(block)
+        if not isinstance(nested, dict):
+            raise ConfigError(f"config.json's {block!r} must be an object")
+        lifted.update({names[key]: value for key, value in nested.items() if key in names})
+    return lifted
+
+
 def text_config(config: dict[str, Any]) -> dict[str, Any]:
     """The language model's part of a (possibly multimodal) config, with the keys its model
     class defaults filled in where the file leaves them out."""
-    merged = dict(config)
+    merged = _lift_nested(config)
     nested = config.get("text_config")
     if isinstance(nested, dict):
         merged = {key: value for key, value in config.items() if key != "text_config"}
