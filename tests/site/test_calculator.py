@@ -310,6 +310,22 @@ def test_what_can_i_run_recommends_what_the_pages_do(
     assert shown == expected
 
 
+def test_what_can_i_run_asks_for_a_device_before_answering(browser: Browser, served: str) -> None:
+    page = browser.new_page()
+    page.goto(f"{served}/what-can-i-run/")
+    page.wait_for_selector(".pa-runner:not([hidden])")
+    prompt = page.text_content(".pa-runner .pa-calculator-message")
+    before = page.locator(".pa-runner tbody tr").count()
+    page.select_option(".pa-runner select[name=device]", "rtx-4090")
+    page.wait_for_selector(".pa-runner tbody tr")
+    after = page.locator(".pa-runner tbody tr").count()
+    address = page.url
+    page.close()
+    assert prompt is not None and prompt.startswith("Choose a device")
+    assert before == 0 < after
+    assert "?device=rtx-4090&" in address
+
+
 @pytest.mark.parametrize(("width", "stacked"), [(390, True), (1280, False)])
 def test_what_can_i_run_is_a_theme_table_that_stacks_on_a_phone(
     browser: Browser, served: str, width: int, stacked: bool

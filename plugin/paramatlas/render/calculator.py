@@ -359,8 +359,9 @@ def runner_html(guide: Guide, api_href: str, models_href: str, model_link: str) 
         f'<div class="pa-runner" data-api="{plain(api_href)}" data-models="{plain(models_href)}"'
         f' data-model-link="{plain(model_link)}"'
         ' hidden><form class="pa-calculator-form" aria-label="Your hardware">'
-        f'<label>Device <select name="device">{_device_options(guide)}'
-        '<option value="custom">Custom device…</option></select></label>'
+        # No device is preselected: the first in the list would be an arbitrary answer.
+        '<label>Device <select name="device"><option value="">Choose a device…</option>'
+        f'{_device_options(guide)}<option value="custom">Custom device…</option></select></label>'
         f"{_custom_fields()}"
         '<label>GPUs <input name="gpus" type="number" min="1" max="16" value="1"></label>'
         f'<label>Context (tokens) <input name="context" type="number" min="1" '
