@@ -141,6 +141,12 @@ def _parser() -> argparse.ArgumentParser:
     render.add_argument("--out", type=Path, required=True, help="the folder to write into")
     render.add_argument("--data", type=Path, help="the dataset folder (default: bundled)")
     render.add_argument(
+        "--cache-dir",
+        type=Path,
+        help="keep the Methodology page's cross-validation in this folder between runs, as the "
+        "MkDocs plugin's cache_dir does (default: recomputed on every run)",
+    )
+    render.add_argument(
         "--no-directory-urls",
         dest="directory_urls",
         action="store_false",
@@ -624,7 +630,8 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _render(args: argparse.Namespace) -> int:
-    site = Site(_data(args.data), SiteOptions(directory_urls=args.directory_urls))
+    options = SiteOptions(directory_urls=args.directory_urls, cache_dir=args.cache_dir)
+    site = Site(_data(args.data), options)
     # Tooltips need the abbreviations on every page; the MkDocs plugin appends them at build.
     abbreviations = abbreviation_block(site.dataset)
     pages = {path: f"{text}\n{abbreviations}\n" for path, text in site.pages().items()}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -53,3 +54,24 @@ def test_device_figures_that_are_not_official_are_marked(tmp_path: Path) -> None
     assert "| 89.6 GB/s (derived) |" in index
     assert "| 256 GiB (estimated) |" in index
     assert "| 1008 GB/s |" in index  # the RTX 4090's is NVIDIA's own figure
+
+
+def test_render_keeps_the_cross_validation_in_a_cache_dir(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    first = run_cli("render", "--data", DATA, "--out", tmp_path / "a", "--cache-dir", cache)
+    assert first.returncode == 0, first.stderr
+    kept = sorted(path.name for path in cache.iterdir())
+    assert [name.split("-")[2] for name in kept] == ["device", "source"]
+    # A run that reads the kept copy writes the same Methodology page as one that computed it.
+    second = run_cli("render", "--data", DATA, "--out", tmp_path / "b", "--cache-dir", cache)
+    assert second.returncode == 0, second.stderr
+    assert sorted(path.name for path in cache.iterdir()) == kept
+    page = "methodology.md"
+    assert (tmp_path / "a" / page).read_text() == (tmp_path / "b" / page).read_text()
+    # And it is read, not recomputed: doubled estimates in the kept copy change the page.
+    device_file = cache / kept[0]
+    rows = json.loads(device_file.read_text())
+    device_file.write_text(json.dumps([[row[0], row[1] and 2 * row[1], *row[2:]] for row in rows]))
+    third = run_cli("render", "--data", DATA, "--out", tmp_path / "c", "--cache-dir", cache)
+    assert third.returncode == 0, third.stderr
+    assert (tmp_path / "c" / page).read_text() != (tmp_path / "a" / page).read_text()
