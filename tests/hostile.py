@@ -72,7 +72,13 @@ def hostile_dataset() -> Dataset:
         for model in dataset.models
     )
     hardware = tuple(
-        replace(device, name=f"Device {ONE_LINE_TEXT}", notes=PROSE_TEXT)
+        replace(
+            device,
+            name=f"Device {ONE_LINE_TEXT}",
+            notes=PROSE_TEXT,
+            cpu_cores=4,
+            cpu_cores_note=ONE_LINE_TEXT,
+        )
         for device in dataset.hardware
     )
     families = tuple(

@@ -11,6 +11,7 @@ import pytest
 from paramatlas import load_dataset
 from paramatlas.data.records import Dataset, DecodeCoefficients, SpeedGroup, SpeedModel, Spread
 from paramatlas.estimate.calibration import (
+    CORE_RATES,
     MIN_GROUP_DEVICES,
     Observation,
     calibrate,
@@ -72,6 +73,45 @@ def test_decode_range_by_hand() -> None:
     assert high == pytest.approx(1 / (0.005 / 1.2 + 0.010 / 1.5))
     # Never above the bound: every byte at peak bandwidth (1 / 9 ms).
     assert decode_speed_range(offloaded, device, 0.5, Spread(5, 9))[1] == pytest.approx(1 / 0.009)
+
+
+def test_cpu_cores_slower_than_the_memory_stretch_its_part() -> None:
+    # 4 GB at 400 GB/s = 10 ms at peak, 0.4 GB of KV = 1 ms. Eight cores at 20 GB/s each work
+    # through 160 GB/s: 2.5 times as long as the memory would take.
+    cpu = _group(0.5, 0.5, 10e-6, 0)
+    cpu = replace(cpu, decode=replace(cpu.decode, core_gb_s=20.0))
+    work = DecodeWork(0.010, 0.001, 0.0, 32, 0, cpu_cores=8, bandwidth_gb_s=400)
+    assert decode_seconds(work, cpu, 1.0) == pytest.approx(
+        2.5 * (0.010 / 0.5 + 0.001 / 0.5) + 32 * 10e-6
+    )
+    # Cores that outrun the memory (32 × 20 = 640 GB/s), unknown cores or no fitted rate:
+    # the memory sets the pace.
+    plain = 0.010 / 0.5 + 0.001 / 0.5 + 32 * 10e-6
+    assert decode_seconds(replace(work, cpu_cores=32), cpu, 1.0) == pytest.approx(plain)
+    assert decode_seconds(replace(work, cpu_cores=None), cpu, 1.0) == pytest.approx(plain)
+    unlimited = replace(cpu, decode=replace(cpu.decode, core_gb_s=0.0))
+    assert decode_seconds(work, unlimited, 1.0) == pytest.approx(plain)
+
+
+def test_fit_recovers_the_rate_per_cpu_core(dataset: Dataset) -> None:
+    """CPU rows made with a core limit: the fit finds the rate and the other coefficients."""
+    rate = CORE_RATES[25]
+    truth = DecodeCoefficients(0.6, 0.6, 40e-6, 25e-6, 300e-6, core_gb_s=rate)
+    group = SpeedGroup("CPU", truth, Spread(1, 1), 0, 0, True)
+    rows = []
+    for row in observations(dataset):
+        if not row.fits_decode or row.work is None or row.work.host_seconds_at_peak:
+            continue
+        # Eight cores everywhere: devices above 8 × rate GB/s are held back by them.
+        work = replace(row.work, cpu_cores=8)
+        measurement = replace(row.measurement, tg128=1 / decode_seconds(work, group, 1.0))
+        rows.append(replace(row, work=work, measurement=measurement, group="CPU"))
+    assert any(r.work.bandwidth_gb_s > 8 * rate for r in rows if r.work)  # the limit binds
+    assert any(r.work.bandwidth_gb_s < 8 * rate for r in rows if r.work)  # and does not
+    fitted = fit_speed_model(rows).groups["CPU"].decode
+    assert fitted.core_gb_s == rate
+    assert fitted.efficiency == pytest.approx(truth.efficiency, rel=1e-6)
+    assert fitted.layer_seconds == pytest.approx(truth.layer_seconds, rel=1e-6)
 
 
 def _synthetic(dataset: Dataset, truth: DecodeCoefficients) -> list[Observation]:

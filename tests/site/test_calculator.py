@@ -64,6 +64,7 @@ DEVICES = (
     "galaxy-s25-ultra",
     "epyc-9654-ddr5-4800",
     "ryzen-ai-max-plus-395-128gb",
+    "core-ultra-7-258v-32gb",  # the CPU backend on cores slower than the memory
     "custom:24:936:discrete-gpu",
     "custom:64:273:unified-memory",
 )

@@ -223,7 +223,10 @@
       ? at.host_read_per_token / (host.bandwidth_gb_s * shared.constants.gb) : 0.0;
     var peak = weightSeconds + kvSeconds + hostSeconds;
     var bound = 1 / peak;
-    var devicePart = weightSeconds / group.efficiency + kvSeconds / group.kv_efficiency +
+    // On the CPU backend the cores may be slower than the memory (speed.core_factor).
+    var cores = group.core_gb_s && device.cpu_cores
+      ? Math.max(1, device.bandwidth_gb_s / (device.cpu_cores * group.core_gb_s)) : 1;
+    var devicePart = cores * weightSeconds / group.efficiency + cores * kvSeconds / group.kv_efficiency +
       model.layers * group.layer_seconds + model.moe_layers * group.moe_layer_seconds +
       model.delta_layers * group.delta_layer_seconds;
     var hostPart = hostSeconds / shared.speed.host_efficiency;

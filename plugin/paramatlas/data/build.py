@@ -200,6 +200,7 @@ def family(data: dict[str, Any]) -> Family:
 def hardware(data: dict[str, Any], path: str) -> Hardware:
     memory = data["memory"]
     compute = data.get("compute", {})
+    cpu = data.get("cpu", {})
     return Hardware(
         id=data["id"],
         name=data["name"],
@@ -214,6 +215,8 @@ def hardware(data: dict[str, Any], path: str) -> Hardware:
         fp16_tflops_note=compute.get("fp16_tflops_note"),
         int8_tops=compute.get("int8_tops"),
         int8_tops_note=compute.get("int8_tops_note"),
+        cpu_cores=cpu.get("cores"),
+        cpu_cores_note=cpu.get("note"),
         usable_memory_gib=data.get("usable_memory_gib"),
         bandwidth_status=memory.get("bandwidth_status", "official"),
         memory_size_status=memory.get("size_status", "official"),
@@ -323,6 +326,7 @@ def speed_group(data: dict[str, Any]) -> SpeedGroup:
             decode["layer_seconds"],
             decode["moe_layer_seconds"],
             decode.get("delta_layer_seconds", 0.0),
+            decode.get("core_gb_s", 0.0),
         ),
         decode_spread=Spread(*data["decode_spread"]),
         rows=data["rows"],

@@ -219,6 +219,9 @@ class Hardware:
     fp16_tflops_note: str | None = None
     int8_tops: float | None = None
     int8_tops_note: str | None = None
+    cpu_cores: int | None = None
+    """The CPU cores llama.cpp's threads run on by default (performance cores on hybrids)."""
+    cpu_cores_note: str | None = None
     usable_memory_gib: float | None = None
     backend: str | None = None
     gpu_dies: int = 1
@@ -301,6 +304,9 @@ class DecodeCoefficients:
     """Extra fixed cost per mixture-of-experts layer per token (routing and dispatch)."""
     delta_layer_seconds: float = 0.0
     """Extra fixed cost per gated-DeltaNet layer per token (its recurrent state update)."""
+    core_gb_s: float = 0.0
+    """Bytes per second (in GB) one CPU core works through on the CPU backend; 0: no limit.
+    A chip whose memory is faster than its cores can use decodes at cores × this."""
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,7 @@ from .speed import (
     GB,
     DecodeWork,
     PrefillWork,
+    core_factor,
     decode_seconds,
     decode_speed_range,
     device_seconds,
@@ -144,6 +145,8 @@ def _observe(dataset: Dataset, measurement: Measurement) -> Observation:
             arch.layers,
             moe_layers,
             delta_layer_count(arch),
+            device.cpu_cores if measurement.backend == "CPU" else None,
+            device.bandwidth_gb_s,
         )
     prefill = None
     if measurement.backend != "CPU" and not host_read:
@@ -322,8 +325,83 @@ def _prefill_samples(rows: Sequence[Observation]) -> list[PrefillSample]:
     ]
 
 
+CPU_GROUP = "CPU"  # `speed_group`'s name for the CPU backend
+# The rates per CPU core tried (GB/s): a geometric grid wide enough for phone cores and
+# server cores alike. 0 is "no limit", the plain bandwidth model.
+CORE_RATES = (0.0, *(round(2.0 * 1.1**step, 3) for step in range(42)))
+
+
+def _at_core_rate(row: Observation, rate: float) -> Observation:
+    """The row with its device's time at peak stretched by the core limit at `rate`, and the
+    cores dropped so that nothing stretches it again."""
+    work = row.work
+    if work is None or not work.cpu_cores:
+        return row
+    factor = core_factor(work, DecodeCoefficients(1, 1, 0, 0, core_gb_s=rate))
+    return replace(
+        row,
+        work=replace(
+            work,
+            device_weight_seconds_at_peak=work.device_weight_seconds_at_peak * factor,
+            device_kv_seconds_at_peak=work.device_kv_seconds_at_peak * factor,
+            cpu_cores=None,
+        ),
+    )
+
+
+def _fit_error(rows: Sequence[Observation], coefficients: DecodeCoefficients) -> float:
+    """The fit's objective: squared relative error of time per token, each device weighing as
+    in the fit (its rows 1/√rows each)."""
+    counts: dict[str, int] = defaultdict(int)
+    for row in rows:
+        counts[row.device] += 1
+    total = 0.0
+    for row in rows:
+        assert row.measurement.tg128 is not None
+        error = _predicted(row, coefficients) / row.measurement.tg128
+        total += (1 / error - 1) ** 2 / math.sqrt(counts[row.device])
+    return total
+
+
+def _core_rate(rows: Sequence[Observation]) -> float:
+    """The CPU backend's rate per core: of CORE_RATES, the one whose CPU fit leaves the least
+    error (0, no limit, unless a limit fits better), each tried as the whole fit would use it,
+    the shared KV and DeltaNet coefficients refitted. Only rows whose devices state cores move."""
+    fitting = [row for row in rows if row.fits_decode]
+    cpu = [row for row in fitting if row.group == CPU_GROUP]
+    if not any(row.work is not None and row.work.cpu_cores for row in cpu):
+        return 0.0
+    # The pooled sums are linear in the rows: the other backends' part is the same for every
+    # rate, so it is added up once (each device weighted as `_Pool.of` weighs it).
+    counts: dict[str, int] = defaultdict(int)
+    for row in fitting:
+        counts[row.device] += 1
+
+    def weighted(chosen: Iterable[Observation]) -> _Sums:
+        total = _Sums()
+        for row in chosen:
+            total = total + _row_sums(row).times(1 / math.sqrt(counts[row.device]))
+        return total
+
+    others = weighted(row for row in fitting if row.group != CPU_GROUP)
+
+    @cache
+    def error(rate: float) -> float:
+        adjusted = [_at_core_rate(row, rate) for row in cpu]
+        shared = _solve(others + weighted(adjusted))
+        return _fit_error(adjusted, _Pool.of(adjusted).fit(shared=shared))
+
+    # Every fourth rate, then the rates around the best of those: a fit is refitted hundreds
+    # of times per build by the cross-validation, and the error has one valley in the rate.
+    coarse = CORE_RATES.index(min(CORE_RATES[::4], key=error))
+    return min(CORE_RATES[max(0, coarse - 3) : coarse + 4], key=error)
+
+
 def fit_speed_model(rows: Sequence[Observation]) -> SpeedModel:
     """Coefficients and ranges for every group the rows cover, and the pooled fallback."""
+    core_rate = _core_rate(rows)
+    # The CPU rows priced at that rate from here on: every fit below sees the limit.
+    rows = [_at_core_rate(row, core_rate) if row.group == CPU_GROUP else row for row in rows]
     by_group: dict[str, list[Observation]] = defaultdict(list)
     for row in rows:
         by_group[row.group].append(row)
@@ -342,9 +420,12 @@ def fit_speed_model(rows: Sequence[Observation]) -> SpeedModel:
     groups = {}
     for name, pool in pools.items():
         calibrated = name in calibrated_groups
+        coefficients = pool.fit(shared=pooled.decode) if calibrated else pooled.decode
+        if name == CPU_GROUP:
+            coefficients = replace(coefficients, core_gb_s=core_rate)
         groups[name] = SpeedGroup(
             name,
-            pool.fit(shared=pooled.decode) if calibrated else pooled.decode,
+            coefficients,
             spread_from_ratios(held_out[name], prior, PRIOR_DEVICES)
             if calibrated
             else pooled.decode_spread,

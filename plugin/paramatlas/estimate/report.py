@@ -192,6 +192,8 @@ def decode_work(plan: Plan) -> DecodeWork | None:
         arch.layers,
         moe_layer_count(arch),
         delta_layer_count(arch),
+        device.cpu_cores if device_backend(device) == "CPU" else None,
+        device.bandwidth_gb_s,
     )
 
 

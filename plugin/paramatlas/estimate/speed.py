@@ -7,6 +7,10 @@ Decode is memory-bound, but no runtime reaches its bound:
                       + layers × seconds per layer + MoE layers × seconds per MoE layer
                       + gated-DeltaNet layers × seconds per DeltaNet layer
 
+On the CPU backend the device bandwidth is at most cores × a fitted rate per core: a chip whose
+memory outruns its cores (Apple's, whose GPU sets the memory's width) decodes at what its
+cores can work through, not at what its memory can deliver.
+
 The efficiency is the share of peak bandwidth the backend's kernels reach on the bytes a token
 reads (weights and KV cache); the per-layer costs are what every token pays whatever the model's
 size (kernel launches, synchronisation, expert dispatch). Prefill is compute-bound:
@@ -32,7 +36,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from ..data.records import Hardware, SpeedGroup, Spread
+from ..data.records import DecodeCoefficients, Hardware, SpeedGroup, Spread
 
 GB = 10**9
 BACKENDS = ("CUDA", "Metal", "Vulkan", "ROCm", "SYCL", "CPU")
@@ -90,6 +94,10 @@ class DecodeWork:
     layers: int
     moe_layers: int
     delta_layers: int = 0
+    cpu_cores: int | None = None
+    """The device's CPU cores, when its CPU does the work (the CPU backend) and they are known."""
+    bandwidth_gb_s: float = 0.0
+    """The device's memory bandwidth, which the cores' rate is compared with."""
 
     @property
     def seconds_at_peak(self) -> float:
@@ -101,12 +109,21 @@ class DecodeWork:
         )
 
 
+def core_factor(work: DecodeWork, coefficients: DecodeCoefficients) -> float:
+    """How much longer the device's bytes take when its CPU cores, not its memory, set the pace:
+    bandwidth ÷ (cores × rate per core), and 1 when the memory is the slower."""
+    if not coefficients.core_gb_s or not work.cpu_cores or not work.bandwidth_gb_s:
+        return 1.0
+    return max(1.0, work.bandwidth_gb_s / (work.cpu_cores * coefficients.core_gb_s))
+
+
 def device_seconds(work: DecodeWork, group: SpeedGroup) -> float:
     """The part of a decoding step spent on the device, fixed costs included."""
     coefficients = group.decode
+    cores = core_factor(work, coefficients)
     return (
-        work.device_weight_seconds_at_peak / coefficients.efficiency
-        + work.device_kv_seconds_at_peak / coefficients.kv_efficiency
+        cores * work.device_weight_seconds_at_peak / coefficients.efficiency
+        + cores * work.device_kv_seconds_at_peak / coefficients.kv_efficiency
         + work.layers * coefficients.layer_seconds
         + work.moe_layers * coefficients.moe_layer_seconds
         + work.delta_layers * coefficients.delta_layer_seconds

@@ -55,6 +55,7 @@ def _group(group: SpeedGroup) -> dict[str, Any]:
         "layer_seconds": group.decode.layer_seconds,
         "moe_layer_seconds": group.decode.moe_layer_seconds,
         "delta_layer_seconds": group.decode.delta_layer_seconds,
+        "core_gb_s": group.decode.core_gb_s,
         "spread": [group.decode_spread.low, group.decode_spread.high],
     }
 
@@ -88,6 +89,7 @@ def _device(device: Hardware) -> dict[str, Any]:
         "bandwidth_gb_s": device.bandwidth_gb_s,
         "fp16_tflops": device.fp16_tflops,
         "int8_tops": device.int8_tops,
+        "cpu_cores": device.cpu_cores,
         "integer_matmul": device_backend(device) in INTEGER_MATMUL_BACKENDS,
         "group": speed_group(device_backend(device), device),
         "prefill_group": prefill_device_group(device_backend(device), device),

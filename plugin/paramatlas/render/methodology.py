@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from ..data.records import PrefillGroup, PrefillModel, SpeedGroup, Spread
+from ..data.records import PrefillGroup, PrefillModel, SpeedGroup, SpeedModel, Spread
 from ..estimate import fit, memory, prefill
 from ..estimate.calibration import (
+    CPU_GROUP,
     MIN_GROUP_DEVICES,
     MIN_GROUP_ROWS,
     Prediction,
@@ -262,6 +263,12 @@ class MeasuredResults:
         }
 
 
+def _core_rate(model: SpeedModel) -> str | None:
+    """The CPU backend's fitted rate per core, for the page: None when it sets no limit."""
+    cpu = model.groups.get(CPU_GROUP)
+    return f"{cpu.decode.core_gb_s:.1f}" if cpu is not None and cpu.decode.core_gb_s else None
+
+
 def methodology_context(
     guide: Guide, measured: MeasuredResults, cache_dir: Path | None = None
 ) -> dict[str, Any]:
@@ -284,6 +291,7 @@ def methodology_context(
     delta_rows = [row for row in rows if row.fits_decode and row.work and row.work.delta_layers]
     return {
         "delta_layer_us": f"{model.pooled.decode.delta_layer_seconds * 1e6:.0f}",
+        "core_rate": _core_rate(model),
         "delta_rows": len(delta_rows),
         "delta_devices": len({row.device for row in delta_rows}),
         "measurement_count": len(rows),

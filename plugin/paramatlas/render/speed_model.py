@@ -36,6 +36,8 @@ def _group(group: SpeedGroup) -> dict[str, Any]:
         },
         "decode_spread": _spread(group.decode_spread),
     }
+    if group.decode.core_gb_s:
+        data["decode"]["core_gb_s"] = _round(group.decode.core_gb_s)
     return data
 
 
