@@ -444,6 +444,11 @@ def _describe(result: Estimate, data: dict[str, Any], instead: str | None = None
             f"{data['context']:,} tokens of context (range {_speed(low)}–{_speed(high)}; "
             f"bound {_speed(data['decode_tokens_per_s_bound'])} from {data['decode_bound_by']})"
         )
+        if data["decode_cpu_cores_gb_s"]:
+            lines.append(
+                f"                paced by the CPU cores, which read about "
+                f"{_speed(data['decode_cpu_cores_gb_s'])} GB/s of it (see Methodology)"
+            )
         if not calibration["calibrated"]:
             lines.append(
                 f"                uncalibrated: the {calibration['group']} backend has "

@@ -86,6 +86,21 @@ def test_moe_offloads_experts_on_a_small_gpu() -> None:
     assert alone["prefill_not_estimated"] is None
 
 
+def test_cpu_cores_that_set_the_pace_are_named() -> None:
+    # Lunar Lake: 4 performance cores read 4 × the fitted rate, less than its 136.5 GB/s.
+    rate = load_dataset().speed_model.groups["CPU"].decode.core_gb_s
+    args = ("llama-3.1-8b", "--hardware", "core-ultra-7-258v-32gb")
+    data = _estimate_json(*args)
+    assert 0 < 4 * rate < 136.5
+    assert data["decode_cpu_cores_gb_s"] == 4 * rate
+    text = run_cli("estimate", *args).stdout
+    assert f"paced by the CPU cores, which read about {4 * rate:.0f} GB/s" in text
+    # A GPU, and a CPU whose cores outrun its memory: no such line.
+    for device in ("rtx-4090", "ryzen-9-9950x-ddr5-5600"):
+        other = _estimate_json("llama-3.1-8b", "--hardware", device)
+        assert other["decode_cpu_cores_gb_s"] is None
+
+
 def test_files_instead_of_ids(tmp_path: Path) -> None:
     model = tmp_path / "my-model.yaml"
     text = (ROOT / "data/models/qwen3/qwen3-8b.yaml").read_text()

@@ -31,6 +31,7 @@ from .plan import Plan, longest_context, make_plan
 from .speed import (
     GB,
     DecodeWork,
+    cores_gb_s,
     decode_seconds,
     decode_speed_range,
     device_backend,
@@ -54,6 +55,8 @@ class Estimate:
     """Which matrix figure prefill is priced against: `INT8` or `FP16`."""
     prefill_not_estimated: str | None = None
     """Why a plan with a decode speed has no prefill speed, in words for readers."""
+    cpu_cores_gb_s: float | None = None
+    """What the CPU cores can read when they, not the memory, set the decode pace."""
 
     def as_json(self) -> dict[str, Any]:
         """Speeds unrounded: pages round for display, and compare the same numbers."""
@@ -83,6 +86,7 @@ class Estimate:
             "decode_tokens_per_s_range": _pair(self.decode_range),
             "decode_tokens_per_s_bound": plan.decode_tokens_per_s_bound,
             "decode_bound_by": plan.bound_by,
+            "decode_cpu_cores_gb_s": self.cpu_cores_gb_s,
             "prefill_tokens_per_s": self.prefill_tokens_per_s,
             "prefill_tokens_per_s_range": _pair(self.prefill_range),
             "prefill_not_estimated": self.prefill_not_estimated,
@@ -240,5 +244,14 @@ def calibrated(plan: Plan, speed_model: SpeedModel) -> Estimate:
         prefill_range = (prefill * prefill_group.spread.low, prefill * prefill_group.spread.high)
         peak = prefill_work.peak
     return Estimate(
-        plan, decode, decode_range, prefill, prefill_range, group, prefill_group, peak, gap
+        plan,
+        decode,
+        decode_range,
+        prefill,
+        prefill_range,
+        group,
+        prefill_group,
+        peak,
+        gap,
+        cores_gb_s(work, group.decode),
     )

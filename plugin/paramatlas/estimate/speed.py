@@ -117,6 +117,13 @@ def core_factor(work: DecodeWork, coefficients: DecodeCoefficients) -> float:
     return max(1.0, work.bandwidth_gb_s / (work.cpu_cores * coefficients.core_gb_s))
 
 
+def cores_gb_s(work: DecodeWork, coefficients: DecodeCoefficients) -> float | None:
+    """What the CPU cores can read, in GB/s, when that and not the memory sets the pace."""
+    if core_factor(work, coefficients) <= 1 or work.cpu_cores is None:
+        return None
+    return work.cpu_cores * coefficients.core_gb_s
+
+
 def device_seconds(work: DecodeWork, group: SpeedGroup) -> float:
     """The part of a decoding step spent on the device, fixed costs included."""
     coefficients = group.decode
