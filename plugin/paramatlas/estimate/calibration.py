@@ -206,22 +206,36 @@ class _Sums:
         return self.values[UNKNOWNS * UNKNOWNS :]
 
 
-@lru_cache(maxsize=4096)  # bounded: `mkdocs serve` prices new observations on every data change
-def _row_sums(observation: Observation) -> _Sums:
-    """One row's terms at weight 1 (a row's weight only scales them)."""
+def _features(observation: Observation, stretch: float = 1.0) -> tuple[float, ...]:
+    """What each unknown contributes to the row's time, over its measured time; `stretch`
+    lengthens the time its bytes take at peak (the CPU core limit)."""
     work = observation.work
     assert work is not None and observation.measurement.tg128 is not None
     seconds = 1 / observation.measurement.tg128
-    features = (
-        work.device_weight_seconds_at_peak / seconds,
-        work.device_kv_seconds_at_peak / seconds,
+    return (
+        stretch * work.device_weight_seconds_at_peak / seconds,
+        stretch * work.device_kv_seconds_at_peak / seconds,
         work.layers / seconds,
         work.moe_layers / seconds,
         work.delta_layers / seconds,
     )
-    target = 1 - features[0] - features[1]
+
+
+def _target(features: tuple[float, ...]) -> float:
+    """Measured time less the bytes at peak, over measured time: what the unknowns must make."""
+    return 1 - features[0] - features[1]
+
+
+def _sums(features: tuple[float, ...]) -> _Sums:
+    target = _target(features)
     matrix = tuple(a * b for a in features for b in features)
     return _Sums((*matrix, *(a * target for a in features)))
+
+
+@lru_cache(maxsize=4096)  # bounded: `mkdocs serve` prices new observations on every data change
+def _row_sums(observation: Observation) -> _Sums:
+    """One row's terms at weight 1 (a row's weight only scales them)."""
+    return _sums(_features(observation))
 
 
 KV = 1  # the index of the KV cache's unknown
@@ -349,18 +363,23 @@ def _at_core_rate(row: Observation, rate: float) -> Observation:
     )
 
 
-def _fit_error(rows: Sequence[Observation], coefficients: DecodeCoefficients) -> float:
-    """The fit's objective: squared relative error of time per token, each device weighing as
-    in the fit (its rows 1/√rows each)."""
+def _unknowns(coefficients: DecodeCoefficients) -> tuple[float, ...]:
+    """The coefficients as `_solve`'s unknowns (the inverse of its last line)."""
+    return (
+        1 / coefficients.efficiency - 1,
+        1 / coefficients.kv_efficiency - 1,
+        coefficients.layer_seconds,
+        coefficients.moe_layer_seconds,
+        coefficients.delta_layer_seconds,
+    )
+
+
+def _device_weights(rows: Iterable[Observation]) -> dict[str, float]:
+    """Each device's rows weigh 1/√rows, as in `_Pool.of`."""
     counts: dict[str, int] = defaultdict(int)
     for row in rows:
         counts[row.device] += 1
-    total = 0.0
-    for row in rows:
-        assert row.measurement.tg128 is not None
-        error = _predicted(row, coefficients) / row.measurement.tg128
-        total += (1 / error - 1) ** 2 / math.sqrt(counts[row.device])
-    return total
+    return {device: 1 / math.sqrt(count) for device, count in counts.items()}
 
 
 def _core_rate(rows: Sequence[Observation]) -> float:
@@ -371,28 +390,40 @@ def _core_rate(rows: Sequence[Observation]) -> float:
     cpu = [row for row in fitting if row.group == CPU_GROUP]
     if not any(row.work is not None and row.work.cpu_cores for row in cpu):
         return 0.0
-    # The pooled sums are linear in the rows: the other backends' part is the same for every
-    # rate, so it is added up once (each device weighted as `_Pool.of` weighs it).
-    counts: dict[str, int] = defaultdict(int)
+    # The sums are linear in the rows: the other backends' part of the pooled fit is the same
+    # for every rate, so it is added up once. A rate only stretches the CPU rows' bytes, so
+    # their features are scaled, not re-derived.
+    pooled_weight = _device_weights(fitting)
+    cpu_weight = _device_weights(cpu)
+    others = _Sums()
     for row in fitting:
-        counts[row.device] += 1
-
-    def weighted(chosen: Iterable[Observation]) -> _Sums:
-        total = _Sums()
-        for row in chosen:
-            total = total + _row_sums(row).times(1 / math.sqrt(counts[row.device]))
-        return total
-
-    others = weighted(row for row in fitting if row.group != CPU_GROUP)
+        if row.group != CPU_GROUP:
+            others = others + _row_sums(row).times(pooled_weight[row.device])
 
     @cache
     def error(rate: float) -> float:
-        adjusted = [_at_core_rate(row, rate) for row in cpu]
-        shared = _solve(others + weighted(adjusted))
-        return _fit_error(adjusted, _Pool.of(adjusted).fit(shared=shared))
+        """The CPU fit's objective at `rate`: weighted squared relative error of time per
+        token, with the shared KV and DeltaNet coefficients refitted as the whole fit would."""
+        limit = DecodeCoefficients(1, 1, 0, 0, core_gb_s=rate)
+        features = [
+            _features(row, core_factor(row.work, limit) if row.work else 1.0) for row in cpu
+        ]
+        pooled, group = others, _Sums()
+        for row, terms in zip(cpu, features, strict=True):
+            pooled = pooled + _sums(terms).times(pooled_weight[row.device])
+            group = group + _sums(terms).times(cpu_weight[row.device])
+        unknowns = _unknowns(_solve(group, _solve(pooled)))
+        return float(
+            sum(
+                cpu_weight[row.device]
+                * (sum(map(operator.mul, terms, unknowns)) - _target(terms)) ** 2
+                for row, terms in zip(cpu, features, strict=True)
+            )
+        )
 
     # Every fourth rate, then the rates around the best of those: a fit is refitted hundreds
-    # of times per build by the cross-validation, and the error has one valley in the rate.
+    # of times per build by the cross-validation. This assumes the error has one valley in the
+    # rate, as it has on the bundled data (every rate printed once, by hand).
     coarse = CORE_RATES.index(min(CORE_RATES[::4], key=error))
     return min(CORE_RATES[max(0, coarse - 3) : coarse + 4], key=error)
 

@@ -263,7 +263,7 @@ class MeasuredResults:
         }
 
 
-def _core_rate(model: SpeedModel) -> str | None:
+def _core_rate_text(model: SpeedModel) -> str | None:
     """The CPU backend's fitted rate per core, for the page: None when it sets no limit."""
     cpu = model.groups.get(CPU_GROUP)
     return f"{cpu.decode.core_gb_s:.1f}" if cpu is not None and cpu.decode.core_gb_s else None
@@ -291,7 +291,7 @@ def methodology_context(
     delta_rows = [row for row in rows if row.fits_decode and row.work and row.work.delta_layers]
     return {
         "delta_layer_us": f"{model.pooled.decode.delta_layer_seconds * 1e6:.0f}",
-        "core_rate": _core_rate(model),
+        "core_rate": _core_rate_text(model),
         "delta_rows": len(delta_rows),
         "delta_devices": len({row.device for row in delta_rows}),
         "measurement_count": len(rows),
