@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from paramatlas import load_dataset
@@ -80,6 +82,21 @@ def test_whole_layers_go_last() -> None:
     assert placement.host_read_per_token == round(5.4 * GIB)
 
 
+def test_a_tied_head_stays_on_the_gpu_when_its_table_goes_to_host_ram() -> None:
+    """llama.cpp loads a tied head with the output layer: a copy of the table stays on the GPU
+    and is read every token, whatever happens to the lookup table."""
+    tied = replace(WEIGHTS, tied_head=GIB)
+    lookups = place(tied, GIB, GIB, 10, 8, device("discrete-gpu", 17), HOST)
+    assert (lookups.fit, lookups.offload_kind) == ("offload", "lookup-tables")
+    assert (lookups.accelerator_bytes, lookups.host_bytes) == (15 * GIB, 3 * GIB)
+    assert lookups.accelerator_read_per_token == 7 * GIB  # 4 dense + 1 head + 1 experts + 1 KV
+    experts = place(tied, GIB, GIB, 10, 8, device("discrete-gpu", 12), HOST)
+    # 7 fixed (4 dense, 1 head, 1 KV, 1 overhead) leave 4.5 GiB: 4 MoE layers' experts stay
+    assert experts.offload == "routed experts of 4 of 8 MoE layers"
+    assert experts.accelerator_bytes == 11 * GIB
+    assert experts.accelerator_read_per_token == round(6.5 * GIB)
+
+
 def test_no_when_not_one_layer_fits() -> None:
     assert _place(1).fit == "no"
 
@@ -147,3 +164,7 @@ def test_prefill_flops_by_hand() -> None:
     # 2 FLOPs per multiplied weight (86848 less the 6400 embedding) plus attention:
     # 2 * 2 * layers * (4 heads * 16) * half of the context
     assert plan.prefill_flops_per_token == 2 * (86848 - 6400) + 2 * 2 * 2 * 64 * 500
+    # tied, the file loses the head's 6400 weights but a prompt token multiplies the same
+    tied = tiny_model(tiny_architecture(tie_word_embeddings=True))
+    tied_plan = make_plan(dataset, tied, quants["F16"], 1000, quants["F16"], None, None)
+    assert tied_plan.prefill_flops_per_token == plan.prefill_flops_per_token

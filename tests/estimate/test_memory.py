@@ -36,6 +36,18 @@ def test_weights_at_q8_0(quants: dict[str, Quantization]) -> None:
     assert weights.read_per_token == weights.total - weights.embedding
 
 
+def test_a_tied_head_is_stored_once_and_read_every_token(quants: dict[str, Quantization]) -> None:
+    """Gemma, Llama 3.2 1B/3B: the output head is the embedding table. The file holds it once
+    (86848 less the untied head's 6400), but every token multiplies by all of it."""
+    weights = weight_bytes(
+        tiny_model(tiny_architecture(tie_word_embeddings=True)), quants["Q8_0"], quants
+    )
+    assert weights.total == pytest.approx(80448 * 8.5 / 8, abs=2)
+    assert weights.tied_head == weights.embedding == 6400 * 8.5 / 8
+    # every weight is read once: the table as the head, nothing as the lookup
+    assert weights.read_per_token == weights.total
+
+
 def test_mxfp4_quantizes_experts_only(quants: dict[str, Quantization]) -> None:
     model = tiny_model(tiny_architecture(**TINY_MOE))
     weights = weight_bytes(model, quants["MXFP4"], quants)

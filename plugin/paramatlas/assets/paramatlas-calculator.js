@@ -51,10 +51,12 @@
       ple_tables: size(p.ple_tables, restBits),
       routed_experts: size(p.routed_experts, expertBits),
       active_routed_experts: size(p.routed_experts_active, expertBits),
-      dense: size(p.effective - p.embedding - p.routed_experts, restBits)
+      dense: size(p.effective - p.embedding - p.routed_experts, restBits),
+      // A head tied to the embedding: stored once, read in full every token.
+      tied_head: size(p.tied_head, restBits)
     };
     w.total = w.embedding + w.ple_tables + w.routed_experts + w.dense;
-    w.read_per_token = w.dense + w.active_routed_experts;
+    w.read_per_token = w.dense + w.active_routed_experts + w.tied_head;
     return w;
   }
 
@@ -108,7 +110,7 @@
     if (!host) return placement("no", null, null, everything, 0, read, 0, null);
     var hostUsable = host.usable_bytes;
     var lookups = w.embedding + w.ple_tables;
-    var onDevice = everything - lookups;
+    var onDevice = everything - lookups + w.tied_head;
     if (onDevice <= usable && lookups <= hostUsable) {
       var what = w.ple_tables ? "per-layer embedding tables" : "input embedding table";
       return placement("offload", "lookup-tables", what, onDevice, lookups, read, 0, null);
@@ -122,7 +124,7 @@
 
   function offloadExperts(w, kv, overhead, moeLayers, usable, hostUsable) {
     var lookups = w.embedding + w.ple_tables;
-    var fixed = w.dense + kv + overhead;
+    var fixed = w.dense + w.tied_head + kv + overhead;
     var perLayer = w.routed_experts / moeLayers;
     var kept = usable > fixed ? Math.min(moeLayers, pyFloorDiv(usable - fixed, perLayer)) : -1;
     if (kept < 0) return null;
@@ -133,13 +135,13 @@
     return placement("offload", "experts",
       "routed experts of " + moved + " of " + moeLayers + " MoE layers",
       fixed + pyRound(perLayer * kept), movedBytes + lookups,
-      w.dense + kv + pyRound(activePerLayer * kept), pyRound(activePerLayer * moved),
+      w.dense + w.tied_head + kv + pyRound(activePerLayer * kept), pyRound(activePerLayer * moved),
       [moved, moeLayers]);
   }
 
   function offloadLayers(w, kv, overhead, layers, usable, hostUsable) {
     var lookups = w.embedding + w.ple_tables;
-    var perLayer = (w.dense + w.routed_experts + kv) / layers;
+    var perLayer = (w.dense + w.tied_head + w.routed_experts + kv) / layers;
     var readPerLayer = (w.read_per_token + kv) / layers;
     var kept = usable > overhead ? Math.min(layers, pyFloorDiv(usable - overhead, perLayer)) : 0;
     var moved = layers - kept;
@@ -265,7 +267,7 @@
     var name = device.integer_matmul
       ? device.prefill_group + (integer ? " INT8" : " FP16") : device.prefill_group;
     var group = fitted.groups[name] || fitted.pooled;
-    var multiplied = model.params.active - model.params.embedding;
+    var multiplied = model.params.active - model.params.embedding + model.params.tied_head;
     var attention = 2 * 2 * model.layers * model.attention_width * (input.context / 2);
     var experts = 2 * model.params.routed_experts_active;
     var dense = 2 * multiplied + attention - experts;

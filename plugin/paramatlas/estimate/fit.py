@@ -116,7 +116,7 @@ def place(
 
     host_usable = usable_memory(host).bytes
     lookups = weights.embedding + weights.ple_tables
-    on_device = everything - lookups
+    on_device = everything - lookups + weights.tied_head
     if on_device <= usable and lookups <= host_usable:
         what = "per-layer embedding tables" if weights.ple_tables else "input embedding table"
         return Placement("offload", "lookup-tables", what, on_device, lookups, read, 0)
@@ -138,7 +138,7 @@ def _offload_experts(
 ) -> Placement | None:
     """Keep attention, shared weights and KV on the device; move experts of whole MoE layers."""
     lookups = weights.embedding + weights.ple_tables
-    fixed = weights.dense + kv_cache + overhead
+    fixed = weights.dense + weights.tied_head + kv_cache + overhead
     per_layer = weights.routed_experts / moe_layers
     kept_layers = min(moe_layers, int((usable - fixed) // per_layer)) if usable > fixed else -1
     if kept_layers < 0:
@@ -154,7 +154,7 @@ def _offload_experts(
         f"routed experts of {moved_layers} of {moe_layers} MoE layers",
         fixed + round(per_layer * kept_layers),
         moved + lookups,
-        weights.dense + kv_cache + round(active_per_layer * kept_layers),
+        weights.dense + weights.tied_head + kv_cache + round(active_per_layer * kept_layers),
         round(active_per_layer * moved_layers),
         (moved_layers, moe_layers),
     )
@@ -170,7 +170,7 @@ def _offload_layers(
 ) -> Placement:
     """Move whole layers (weights and their KV) to the host, as llama.cpp's `-ngl` does."""
     lookups = weights.embedding + weights.ple_tables
-    per_layer = (weights.dense + weights.routed_experts + kv_cache) / layers
+    per_layer = (weights.dense + weights.tied_head + weights.routed_experts + kv_cache) / layers
     read_per_layer = (weights.read_per_token + kv_cache) / layers
     kept = min(layers, int((usable - overhead) // per_layer)) if usable > overhead else 0
     moved = layers - kept

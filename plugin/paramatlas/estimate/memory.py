@@ -16,6 +16,7 @@ from .parameters import (
     count_parameters,
     mamba_inner_width,
     pattern_split,
+    tied_head_parameters,
 )
 
 GIB = 2**30
@@ -41,6 +42,10 @@ class WeightBytes:
     """The routed experts one token reads (top-k per MoE layer)."""
     dense: int
     """Everything else: attention, dense FFN, shared experts, router, norms, output head."""
+    tied_head: int = 0
+    """The output head when tied to the embedding table: the same bytes, not counted again in
+    `total`, but read in full every token, and kept on the GPU (llama.cpp loads a copy with the
+    output layer) when the table itself sits in system RAM."""
 
     @property
     def total(self) -> int:
@@ -48,8 +53,9 @@ class WeightBytes:
 
     @property
     def read_per_token(self) -> int:
-        """Bytes one decoding step reads: lookups read a row, not a table."""
-        return self.dense + self.active_routed_experts
+        """Bytes one decoding step reads: lookups read a row, not a table, but a tied output
+        head multiplies by the whole of it."""
+        return self.dense + self.active_routed_experts + self.tied_head
 
 
 def bits_for_rest(
@@ -86,6 +92,7 @@ def weight_bytes(
         routed_experts=size(parts.routed_experts, expert_bits),
         active_routed_experts=size(parts.routed_experts_active, expert_bits),
         dense=size(dense_params, rest_bits),
+        tied_head=size(tied_head_parameters(model.architecture), rest_bits),
     )
 
 

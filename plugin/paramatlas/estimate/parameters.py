@@ -310,6 +310,12 @@ def _linear_attention_params(linear: LinearAttention | None, hidden: int) -> int
     return in_proj + conv + 2 * value_heads + (linear.value_head_dim or 0) + out_proj
 
 
+def tied_head_parameters(arch: Architecture) -> int:
+    """The output head's weights when it is the input embedding table itself (tied): stored
+    once, as the embedding, but multiplied by every token like an untied head."""
+    return arch.vocab_size * arch.hidden_size if arch.tie_word_embeddings else 0
+
+
 def delta_layer_count(arch: Architecture) -> int:
     """Gated-DeltaNet layers (Qwen3-Next, Qwen3.5): linear attention with a per-token state
     update that runtimes run as many small kernels. Mamba-2 layers are not counted here."""

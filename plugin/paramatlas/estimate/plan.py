@@ -17,6 +17,7 @@ from .parameters import (
     count_parameters,
     moe_layer_count,
     recurrent_layer_count,
+    tied_head_parameters,
 )
 from .speed import PrefillWork, prefill_peak
 
@@ -81,9 +82,10 @@ class Plan:
 
     @property
     def prefill_flops_per_token(self) -> float:
-        """2 FLOPs per active weight that multiplies, plus attention over half the context."""
+        """2 FLOPs per active weight that multiplies (a tied head multiplies the embedding
+        table, which is otherwise only looked up), plus attention over half the context."""
         arch = self.model.architecture
-        multiplied = self.breakdown.active - self.breakdown.embedding
+        multiplied = self.breakdown.active - self.breakdown.embedding + tied_head_parameters(arch)
         attention_width = arch.attention.heads * arch.attention.head_dim
         attention = 2 * 2 * arch.layers * attention_width * (self.context / 2)
         return 2 * multiplied + attention

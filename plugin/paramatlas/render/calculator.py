@@ -16,7 +16,12 @@ from markupsafe import Markup
 
 from ..data.records import Hardware, Model, PrefillGroup, PrefillModel, SpeedGroup
 from ..estimate import fit, memory
-from ..estimate.parameters import delta_layer_count, moe_layer_count, recurrent_layer_count
+from ..estimate.parameters import (
+    delta_layer_count,
+    moe_layer_count,
+    recurrent_layer_count,
+    tied_head_parameters,
+)
 from ..estimate.plan import DEFAULT_CONTEXT, DEFAULT_KV_QUANT, DEFAULT_QUANT
 from ..estimate.report import model_max_context
 from ..estimate.speed import (
@@ -186,6 +191,7 @@ def calculator_model(guide: Guide, model: Model) -> dict[str, Any]:
         "default_quant": DEFAULT_QUANT if DEFAULT_QUANT in candidates else candidates[0],
         "params": {
             "embedding": breakdown.embedding,
+            "tied_head": tied_head_parameters(arch),
             "ple_tables": breakdown.ple_tables,
             "routed_experts": breakdown.routed_experts,
             "routed_experts_active": breakdown.routed_experts_active,
