@@ -145,3 +145,14 @@ def test_only_gated_deltanet_layers_count_as_delta_layers() -> None:
     # Mamba-2 hybrids and plain transformers have none
     assert delta_layer_count(dataset.model("granite-4.0-h-tiny").architecture) == 0
     assert delta_layer_count(dataset.model("llama-3.1-8b").architecture) == 0
+
+
+def test_every_attention_layer_of_a_latent_attention_model_counts_as_mla() -> None:
+    from paramatlas import load_dataset
+    from paramatlas.estimate.parameters import mla_layer_count
+
+    dataset = load_dataset()
+    assert mla_layer_count(dataset.model("deepseek-v3").architecture) == 61
+    assert mla_layer_count(dataset.model("glm-4.7-flash").architecture) == 47
+    assert mla_layer_count(dataset.model("llama-3.1-8b").architecture) == 0
+    assert mla_layer_count(dataset.model("qwen3-next-80b-a3b").architecture) == 0

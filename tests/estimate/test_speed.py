@@ -58,6 +58,10 @@ def test_decode_seconds_by_hand() -> None:
     expected = 0.004 / 0.8 + 0.001 / 0.5 + 0.005 / 0.5 + 32 * 20e-6 + 16 * 10e-6 + 24 * 300e-6
     assert decode_seconds(work, device, cpu.decode.efficiency) == pytest.approx(expected)
     assert expected == pytest.approx(0.025)
+    # The other 8 as latent attention at 125 µs each: 1 ms more.
+    latent = replace(work, mla_layers=8)
+    with_mla = replace(device, decode=replace(device.decode, mla_layer_seconds=125e-6))
+    assert decode_seconds(latent, with_mla, 0.5) == pytest.approx(0.026)
 
 
 def test_decode_range_by_hand() -> None:
@@ -128,13 +132,14 @@ def _synthetic(dataset: Dataset, truth: DecodeCoefficients) -> list[Observation]
 
 
 def test_fit_recovers_the_coefficients_that_made_the_data(dataset: Dataset) -> None:
-    truth = DecodeCoefficients(0.85, 0.6, 40e-6, 25e-6, 300e-6)
+    truth = DecodeCoefficients(0.85, 0.6, 40e-6, 25e-6, 300e-6, mla_layer_seconds=150e-6)
     fitted = fit_speed_model(_synthetic(dataset, truth)).groups["CUDA"].decode
     assert fitted.efficiency == pytest.approx(truth.efficiency, rel=1e-6)
     assert fitted.kv_efficiency == pytest.approx(truth.kv_efficiency, rel=1e-6)
     assert fitted.layer_seconds == pytest.approx(truth.layer_seconds, rel=1e-6)
     assert fitted.moe_layer_seconds == pytest.approx(truth.moe_layer_seconds, rel=1e-6)
     assert fitted.delta_layer_seconds == pytest.approx(truth.delta_layer_seconds, rel=1e-6)
+    assert fitted.mla_layer_seconds == pytest.approx(truth.mla_layer_seconds, rel=1e-6)
 
 
 def test_efficiency_never_exceeds_one(dataset: Dataset) -> None:

@@ -230,7 +230,7 @@
       ? Math.max(1, device.bandwidth_gb_s / (device.cpu_cores * group.core_gb_s)) : 1;
     var devicePart = cores * weightSeconds / group.efficiency + cores * kvSeconds / group.kv_efficiency +
       model.layers * group.layer_seconds + model.moe_layers * group.moe_layer_seconds +
-      model.delta_layers * group.delta_layer_seconds;
+      model.delta_layers * group.delta_layer_seconds + model.mla_layers * group.mla_layer_seconds;
     var hostPart = hostSeconds / shared.speed.host_efficiency;
     var decode = Math.min(bound, 1 / (devicePart + hostPart));
     out.decode_tokens_per_s = decode;

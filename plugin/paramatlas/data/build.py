@@ -327,6 +327,7 @@ def speed_group(data: dict[str, Any]) -> SpeedGroup:
             decode["moe_layer_seconds"],
             decode.get("delta_layer_seconds", 0.0),
             decode.get("core_gb_s", 0.0),
+            decode.get("mla_layer_seconds", 0.0),
         ),
         decode_spread=Spread(*data["decode_spread"]),
         rows=data["rows"],

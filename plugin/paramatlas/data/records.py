@@ -307,6 +307,8 @@ class DecodeCoefficients:
     core_gb_s: float = 0.0
     """Bytes per second (in GB) one CPU core works through on the CPU backend; 0: no limit.
     A chip whose memory is faster than its cores can use decodes at cores × this."""
+    mla_layer_seconds: float = 0.0
+    """Extra fixed cost per multi-head-latent-attention layer per token."""
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,7 @@ from ..data.records import (
 )
 from .memory import kv_cache_bytes, weight_bytes
 from .nnls import nonnegative_least_squares
-from .parameters import count_parameters, delta_layer_count, moe_layer_count
+from .parameters import count_parameters, delta_layer_count, mla_layer_count, moe_layer_count
 from .plan import make_plan, quantizations_by_id
 from .prefill import PrefillSample, fit_prefill
 from .speed import (
@@ -66,7 +66,7 @@ MIN_GROUP_DEVICES = 2
 # How many devices' worth of weight the range of every group gives to all groups' results.
 PRIOR_DEVICES = 6
 POOLED = "pooled"
-UNKNOWNS = 5
+UNKNOWNS = 6
 
 
 @dataclass(frozen=True)
@@ -147,6 +147,7 @@ def _observe(dataset: Dataset, measurement: Measurement) -> Observation:
             delta_layer_count(arch),
             device.cpu_cores if measurement.backend == "CPU" else None,
             device.bandwidth_gb_s,
+            mla_layer_count(arch),
         )
     prefill = None
     if measurement.backend != "CPU" and not host_read:
@@ -218,6 +219,7 @@ def _features(observation: Observation, stretch: float = 1.0) -> tuple[float, ..
         work.layers / seconds,
         work.moe_layers / seconds,
         work.delta_layers / seconds,
+        work.mla_layers / seconds,
     )
 
 
@@ -240,6 +242,7 @@ def _row_sums(observation: Observation) -> _Sums:
 
 KV = 1  # the index of the KV cache's unknown
 DELTA = 4  # the index of the gated-DeltaNet layer's unknown
+MLA = 5  # the index of the latent-attention layer's unknown
 
 
 def _solve(sums: _Sums, shared: DecodeCoefficients | None = None) -> DecodeCoefficients:
@@ -249,14 +252,25 @@ def _solve(sums: _Sums, shared: DecodeCoefficients | None = None) -> DecodeCoeff
     its values: few groups have enough long-context or DeltaNet results to fit them alone.
     """
     fixed = (
-        {KV: 1 / shared.kv_efficiency - 1, DELTA: shared.delta_layer_seconds}
+        {
+            KV: 1 / shared.kv_efficiency - 1,
+            DELTA: shared.delta_layer_seconds,
+            MLA: shared.mla_layer_seconds,
+        }
         if shared is not None
         else {}
     )
-    weights, kv, layer, moe_layer, delta_layer = nonnegative_least_squares(
+    weights, kv, layer, moe_layer, delta_layer, mla_layer = nonnegative_least_squares(
         sums.matrix, sums.vector, fixed
     )
-    return DecodeCoefficients(1 / (1 + weights), 1 / (1 + kv), layer, moe_layer, delta_layer)
+    return DecodeCoefficients(
+        1 / (1 + weights),
+        1 / (1 + kv),
+        layer,
+        moe_layer,
+        delta_layer,
+        mla_layer_seconds=mla_layer,
+    )
 
 
 @dataclass(frozen=True)
@@ -371,6 +385,7 @@ def _unknowns(coefficients: DecodeCoefficients) -> tuple[float, ...]:
         coefficients.layer_seconds,
         coefficients.moe_layer_seconds,
         coefficients.delta_layer_seconds,
+        coefficients.mla_layer_seconds,
     )
 
 

@@ -324,6 +324,13 @@ def delta_layer_count(arch: Architecture) -> int:
     return _attention_layer_counts(arch)[1]
 
 
+def mla_layer_count(arch: Architecture) -> int:
+    """Layers of multi-head latent attention (DeepSeek, Kimi K2, GLM-4.7-Flash). To decode,
+    llama.cpp multiplies the query into the latent and the result out of it, head by head:
+    more and smaller kernels per layer than grouped-query attention."""
+    return _attention_layer_counts(arch)[0] if arch.attention.kind == "mla" else 0
+
+
 def recurrent_layer_count(arch: Architecture) -> int:
     """Linear-attention layers of any kind (gated DeltaNet, Mamba-2): a prompt passes through
     them as a scan over its tokens rather than as one matrix product."""

@@ -25,6 +25,7 @@ from .parameters import (
     ParameterBreakdown,
     count_parameters,
     delta_layer_count,
+    mla_layer_count,
     moe_layer_count,
 )
 from .plan import Plan, longest_context, make_plan
@@ -198,6 +199,7 @@ def decode_work(plan: Plan) -> DecodeWork | None:
         delta_layer_count(arch),
         device.cpu_cores if device_backend(device) == "CPU" else None,
         device.bandwidth_gb_s,
+        mla_layer_count(arch),
     )
 
 

@@ -98,6 +98,7 @@ class DecodeWork:
     """The device's CPU cores, when its CPU does the work (the CPU backend) and they are known."""
     bandwidth_gb_s: float = 0.0
     """The device's memory bandwidth, which the cores' rate is compared with."""
+    mla_layers: int = 0
 
     @property
     def seconds_at_peak(self) -> float:
@@ -134,6 +135,7 @@ def device_seconds(work: DecodeWork, group: SpeedGroup) -> float:
         + work.layers * coefficients.layer_seconds
         + work.moe_layers * coefficients.moe_layer_seconds
         + work.delta_layers * coefficients.delta_layer_seconds
+        + work.mla_layers * coefficients.mla_layer_seconds
     )
 
 

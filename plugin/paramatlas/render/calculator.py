@@ -18,6 +18,7 @@ from ..data.records import Hardware, Model, PrefillGroup, PrefillModel, SpeedGro
 from ..estimate import fit, memory
 from ..estimate.parameters import (
     delta_layer_count,
+    mla_layer_count,
     moe_layer_count,
     recurrent_layer_count,
     tied_head_parameters,
@@ -60,6 +61,7 @@ def _group(group: SpeedGroup) -> dict[str, Any]:
         "layer_seconds": group.decode.layer_seconds,
         "moe_layer_seconds": group.decode.moe_layer_seconds,
         "delta_layer_seconds": group.decode.delta_layer_seconds,
+        "mla_layer_seconds": group.decode.mla_layer_seconds,
         "core_gb_s": group.decode.core_gb_s,
         "spread": [group.decode_spread.low, group.decode_spread.high],
     }
@@ -201,6 +203,7 @@ def calculator_model(guide: Guide, model: Model) -> dict[str, Any]:
         "layers": arch.layers,
         "moe_layers": moe_layer_count(arch),
         "delta_layers": delta_layer_count(arch),
+        "mla_layers": mla_layer_count(arch),
         "recurrent_layers": recurrent_layer_count(arch),
         "attention_width": arch.attention.heads * arch.attention.head_dim,
         "cache": _cache(layout),

@@ -289,8 +289,12 @@ def methodology_context(
     ]
     host = guide.host
     delta_rows = [row for row in rows if row.fits_decode and row.work and row.work.delta_layers]
+    mla_rows = [row for row in rows if row.fits_decode and row.work and row.work.mla_layers]
     return {
         "delta_layer_us": f"{model.pooled.decode.delta_layer_seconds * 1e6:.0f}",
+        "mla_layer_us": f"{model.pooled.decode.mla_layer_seconds * 1e6:.0f}",
+        "mla_rows": len(mla_rows),
+        "mla_devices": len({row.device for row in mla_rows}),
         "core_rate": _core_rate_text(model),
         "delta_rows": len(delta_rows),
         "delta_devices": len({row.device for row in delta_rows}),

@@ -33,6 +33,7 @@ def _group(group: SpeedGroup) -> dict[str, Any]:
             "layer_seconds": _round(group.decode.layer_seconds),
             "moe_layer_seconds": _round(group.decode.moe_layer_seconds),
             "delta_layer_seconds": _round(group.decode.delta_layer_seconds),
+            "mla_layer_seconds": _round(group.decode.mla_layer_seconds),
         },
         "decode_spread": _spread(group.decode_spread),
     }
