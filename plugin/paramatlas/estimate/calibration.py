@@ -182,7 +182,8 @@ class _Sums:
     """Normal-equation sums of weighted relative-error terms: additive over rows.
 
     Unknowns, all ≥ 0: the weights' and the KV cache's excess time over their bandwidth bound
-    (1/efficiency − 1), seconds per layer, per MoE layer and per gated-DeltaNet layer. Held flat
+    (1/efficiency − 1), seconds per layer, per MoE layer, per gated-DeltaNet layer and per
+    latent-attention layer. Held flat
     (the Gram matrix row by row, then the right-hand side) so that adding two is one `map`:
     cross-validation adds and subtracts them hundreds of thousands of times per build.
     """
@@ -248,8 +249,9 @@ MLA = 5  # the index of the latent-attention layer's unknown
 def _solve(sums: _Sums, shared: DecodeCoefficients | None = None) -> DecodeCoefficients:
     """Non-negative least squares over the unknowns.
 
-    With `shared` (the pooled fit) the KV cache's and the DeltaNet layer's unknowns are held at
-    its values: few groups have enough long-context or DeltaNet results to fit them alone.
+    With `shared` (the pooled fit) the KV cache's, the DeltaNet layer's and the latent-attention
+    layer's unknowns are held at its values: few groups have enough long-context, DeltaNet or
+    latent-attention results to fit them alone.
     """
     fixed = (
         {
@@ -327,7 +329,8 @@ def _predicted(row: Observation, coefficients: DecodeCoefficients) -> float:
 
 def _held_out_ratios(pool: _Pool, everything: _Pool) -> list[tuple[float, str]]:
     """measured ÷ estimated for every row, each device predicted by a fit without it (the KV
-    efficiency and DeltaNet layer cost, shared by every group, refitted without it too)."""
+    efficiency and the DeltaNet and latent-attention layer costs, shared by every group,
+    refitted without it too)."""
     ratios = []
     for device in pool.by_device:
 
@@ -400,7 +403,8 @@ def _device_weights(rows: Iterable[Observation]) -> dict[str, float]:
 def _core_rate(rows: Sequence[Observation]) -> float:
     """The CPU backend's rate per core: of CORE_RATES, the one whose CPU fit leaves the least
     error (0, no limit, unless a limit fits better), each tried as the whole fit would use it,
-    the shared KV and DeltaNet coefficients refitted. Only rows whose devices state cores move."""
+    the shared KV, DeltaNet and latent-attention coefficients refitted. Only rows whose devices
+    state cores move."""
     fitting = [row for row in rows if row.fits_decode]
     cpu = [row for row in fitting if row.group == CPU_GROUP]
     if not any(row.work is not None and row.work.cpu_cores for row in cpu):
@@ -418,7 +422,8 @@ def _core_rate(rows: Sequence[Observation]) -> float:
     @cache
     def error(rate: float) -> float:
         """The CPU fit's objective at `rate`: weighted squared relative error of time per
-        token, with the shared KV and DeltaNet coefficients refitted as the whole fit would."""
+        token, with the shared KV, DeltaNet and latent-attention coefficients refitted as the
+        whole fit would."""
         limit = DecodeCoefficients(1, 1, 0, 0, core_gb_s=rate)
         features = [
             _features(row, core_factor(row.work, limit) if row.work else 1.0) for row in cpu

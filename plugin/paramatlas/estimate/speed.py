@@ -6,6 +6,7 @@ Decode is memory-bound, but no runtime reaches its bound:
                       + host bytes / (host bandwidth × CPU efficiency)
                       + layers × seconds per layer + MoE layers × seconds per MoE layer
                       + gated-DeltaNet layers × seconds per DeltaNet layer
+                      + latent-attention layers × seconds per MLA layer
 
 On the CPU backend the device bandwidth is at most cores × a fitted rate per core: a chip whose
 memory outruns its cores (Apple's, whose GPU sets the memory's width) decodes at what its
@@ -99,6 +100,7 @@ class DecodeWork:
     bandwidth_gb_s: float = 0.0
     """The device's memory bandwidth, which the cores' rate is compared with."""
     mla_layers: int = 0
+    """Multi-head-latent-attention layers, which pay a fixed cost of their own."""
 
     @property
     def seconds_at_peak(self) -> float:
