@@ -86,6 +86,14 @@ def test_moe_offloads_experts_on_a_small_gpu() -> None:
     assert alone["prefill_not_estimated"] is None
 
 
+def test_no_prefill_estimate_on_the_cpu_backend() -> None:
+    # Lunar Lake decodes on its CPU; its FP16 figure is its GPU's, so no prompt speed is priced.
+    data = _estimate_json("llama-3.1-8b", "--hardware", "core-ultra-7-258v-32gb")
+    assert data["decode_tokens_per_s"] > 0
+    assert data["prefill_tokens_per_s"] is None
+    assert "CPU backend computes prompts on the CPU cores" in data["prefill_not_estimated"]
+
+
 def test_cpu_cores_that_set_the_pace_are_named() -> None:
     # Lunar Lake: 4 performance cores read 4 × the fitted rate, less than its 136.5 GB/s.
     rate = load_dataset().speed_model.groups["CPU"].decode.core_gb_s

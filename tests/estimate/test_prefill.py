@@ -33,6 +33,10 @@ def test_cuda_prices_quantized_weights_at_the_int8_peak(dataset: Dataset) -> Non
     p100 = dataset.device("tesla-p100-pcie-16gb")
     assert prefill_peak(p100, "CUDA", "gguf-k") == (pytest.approx(18.7e12), "FP16")
     assert prefill_peak(dataset.device("core-i9-14900k-ddr5-5600"), "CPU", "gguf-k") is None
+    # The CPU backend never borrows the GPU's figure: Lunar Lake's 32 TFLOPS are its Arc GPU's.
+    lunar_lake = dataset.device("core-ultra-7-258v-32gb")
+    assert lunar_lake.fp16_tflops == 32
+    assert prefill_peak(lunar_lake, "CPU", "gguf-k") is None
 
 
 def test_vulkan_groups_keep_vendors_apart(dataset: Dataset) -> None:

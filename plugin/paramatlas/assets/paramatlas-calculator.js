@@ -258,6 +258,8 @@
   // layers at their fitted FLOP-equivalent; the utilisation of the device's backend and kind
   // (and, with integer kernels, of the peak they run on).
   function prefillSpeed(model, shared, device, input) {
+    // The CPU backend computes prompts on the CPU cores: no matrix figure describes them.
+    if (device.cpu_backend) return null;
     var fitted = shared.prefill;
     var integer = device.integer_matmul && input.quant.integer_matmul && device.int8_tops;
     var peak = integer ? device.int8_tops * 1e12

@@ -212,6 +212,11 @@ def _prefill_gap(plan: Plan, has_peak: bool, speed_model: SpeedModel) -> str | N
     placement = plan.placement
     if placement is not None and placement.offload_kind in ("experts", "layers"):
         return "weights in system RAM are copied to the GPU for each batch of prompt tokens"
+    if plan.device is not None and device_backend(plan.device) == "CPU":
+        return (
+            "llama.cpp's CPU backend computes prompts on the CPU cores, "
+            "for which the data has no matrix figure"
+        )
     if not has_peak:
         return "the device has no published FP16 or INT8 matrix figure"
     if speed_model.prefill is None:

@@ -186,7 +186,11 @@ class PrefillWork:
 
 def prefill_peak(device: Hardware, backend: str, quant_kind: str) -> tuple[float, str] | None:
     """Operations per second the prompt's matrix products run on at best, and which figure
-    that is, if the device has one: INT8 for integer-quantized weights on CUDA, else FP16."""
+    that is, if the device has one: INT8 for integer-quantized weights on CUDA, else FP16.
+    None on the CPU backend: it computes on the CPU cores, and a device's published matrix
+    figures are its GPU's or accelerator's."""
+    if backend == "CPU":
+        return None
     integer = backend in INTEGER_MATMUL_BACKENDS and quant_kind in INTEGER_MATMUL_KINDS
     if integer and device.int8_tops:
         return device.int8_tops * 1e12, "INT8"

@@ -98,6 +98,7 @@ def _device(device: Hardware) -> dict[str, Any]:
         "int8_tops": device.int8_tops,
         "cpu_cores": device.cpu_cores,
         "integer_matmul": device_backend(device) in INTEGER_MATMUL_BACKENDS,
+        "cpu_backend": device_backend(device) == "CPU",
         "group": speed_group(device_backend(device), device),
         "prefill_group": prefill_device_group(device_backend(device), device),
     }
