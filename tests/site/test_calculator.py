@@ -237,6 +237,23 @@ def test_the_address_restores_and_follows_the_state(browser: Browser, served: st
     page.close()
 
 
+def test_the_calculator_says_why_the_cpu_backend_has_no_prompt_speed(
+    browser: Browser, served: str
+) -> None:
+    page = browser.new_page()
+    for device, says_why in (("core-ultra-7-258v-32gb", True), ("rtx-4090", False)):
+        page.goto(f"{served}/models/{MODELS[0]}/?device={device}")
+        page.wait_for_selector(".pa-calculator:not([hidden])")
+        page.wait_for_function(
+            "document.querySelector('[data-pa-output=decode_tokens_per_s]').textContent !== '—'"
+        )
+        note = page.inner_text(".pa-calculator-note")
+        prefill = page.inner_text("[data-pa-output=prefill_tokens_per_s]")
+        assert ("CPU backend computes prompts on the CPU cores" in note) is says_why
+        assert (prefill.startswith("~")) is not says_why
+    page.close()
+
+
 def test_keyboard_alone_changes_the_result(browser: Browser, served: str) -> None:
     page = browser.new_page()
     page.goto(f"{served}/models/llama-3.1-8b/?device=rtx-4090&quant=Q4_K_M")

@@ -202,6 +202,7 @@
       fit: null, offload: null, max_context: null, decode_tokens_per_s: null,
       decode_tokens_per_s_range: null, decode_tokens_per_s_bound: null,
       prefill_tokens_per_s: null, prefill_tokens_per_s_range: null, weights_stream: false,
+      cpu_prompts: false,
       group: null, host: null
     };
     var device = input.device;
@@ -245,6 +246,7 @@
     // prompt speed then follows the PCIe link, which the model does not describe.
     var streams = at.offload_kind === "experts" || at.offload_kind === "layers";
     out.weights_stream = streams;
+    out.cpu_prompts = !!device.cpu_backend;
     var prefill = streams ? null : prefillSpeed(model, shared, device, input);
     if (prefill) {
       out.prefill_tokens_per_s = prefill.speed;
@@ -367,6 +369,7 @@
     if (r.fit === "no") notes.push("Does not fit even with offload: try a smaller format, a shorter context or more GPUs.");
     if (r.group && !r.group.calibrated) notes.push("Speed uncalibrated: no published results for this backend, so the range is wider.");
     if (r.decode_tokens_per_s !== null) notes.push("Decode is quoted at this context; it slows as the context fills.");
+    if (r.cpu_prompts) notes.push("No prompt-speed estimate: llama.cpp's CPU backend computes prompts on the CPU cores, for which the data has no matrix figure.");
     if (r.weights_stream) notes.push("No prompt-speed estimate: with experts or layers in system RAM, llama.cpp copies them to the GPU for each batch of prompt tokens, so prompt speed follows the PCIe link.");
     if (input.gpus > 1) notes.push("Several GPUs split the layers (llama.cpp's default): they add memory, not decode speed.");
     note.textContent = notes.join(" ");
