@@ -150,7 +150,7 @@ def _observe(dataset: Dataset, measurement: Measurement) -> Observation:
             mla_layer_count(arch),
         )
     prefill = None
-    if measurement.backend != "CPU" and not host_read:
+    if not host_read:
         plan = make_plan(
             dataset,
             model,
@@ -368,7 +368,7 @@ def _at_core_rate(row: Observation, rate: float) -> Observation:
     work = row.work
     if work is None or not work.cpu_cores:
         return row
-    factor = core_factor(work, DecodeCoefficients(1, 1, 0, 0, core_gb_s=rate))
+    factor = core_factor(work, rate)
     return replace(
         row,
         work=replace(
@@ -424,10 +424,7 @@ def _core_rate(rows: Sequence[Observation]) -> float:
         """The CPU fit's objective at `rate`: weighted squared relative error of time per
         token, with the shared KV, DeltaNet and latent-attention coefficients refitted as the
         whole fit would."""
-        limit = DecodeCoefficients(1, 1, 0, 0, core_gb_s=rate)
-        features = [
-            _features(row, core_factor(row.work, limit) if row.work else 1.0) for row in cpu
-        ]
+        features = [_features(row, core_factor(row.work, rate) if row.work else 1.0) for row in cpu]
         pooled, group = others, _Sums()
         for row, terms in zip(cpu, features, strict=True):
             pooled = pooled + _sums(terms).times(pooled_weight[row.device])

@@ -112,17 +112,18 @@ class DecodeWork:
         )
 
 
-def core_factor(work: DecodeWork, coefficients: DecodeCoefficients) -> float:
+def core_factor(work: DecodeWork, core_gb_s: float) -> float:
     """How much longer the device's bytes take when its CPU cores, not its memory, set the pace:
-    bandwidth ÷ (cores × rate per core), and 1 when the memory is the slower."""
-    if not coefficients.core_gb_s or not work.cpu_cores or not work.bandwidth_gb_s:
+    bandwidth ÷ (cores × rate per core), and 1 when the memory is the slower or no rate is
+    fitted (0)."""
+    if not core_gb_s or not work.cpu_cores or not work.bandwidth_gb_s:
         return 1.0
-    return max(1.0, work.bandwidth_gb_s / (work.cpu_cores * coefficients.core_gb_s))
+    return max(1.0, work.bandwidth_gb_s / (work.cpu_cores * core_gb_s))
 
 
 def cores_gb_s(work: DecodeWork, coefficients: DecodeCoefficients) -> float | None:
     """What the CPU cores can read, in GB/s, when that and not the memory sets the pace."""
-    if core_factor(work, coefficients) <= 1 or work.cpu_cores is None:
+    if core_factor(work, coefficients.core_gb_s) <= 1 or work.cpu_cores is None:
         return None
     return work.cpu_cores * coefficients.core_gb_s
 
@@ -130,7 +131,7 @@ def cores_gb_s(work: DecodeWork, coefficients: DecodeCoefficients) -> float | No
 def device_seconds(work: DecodeWork, group: SpeedGroup) -> float:
     """The part of a decoding step spent on the device, fixed costs included."""
     coefficients = group.decode
-    cores = core_factor(work, coefficients)
+    cores = core_factor(work, coefficients.core_gb_s)
     return (
         cores * work.device_weight_seconds_at_peak / coefficients.efficiency
         + cores * work.device_kv_seconds_at_peak / coefficients.kv_efficiency

@@ -87,6 +87,7 @@ def _prefill(model: PrefillModel | None) -> dict[str, Any] | None:
 
 
 def _device(device: Hardware) -> dict[str, Any]:
+    backend = device_backend(device)
     return {
         "id": device.id,
         "name": device.name,
@@ -97,10 +98,10 @@ def _device(device: Hardware) -> dict[str, Any]:
         "fp16_tflops": device.fp16_tflops,
         "int8_tops": device.int8_tops,
         "cpu_cores": device.cpu_cores,
-        "integer_matmul": device_backend(device) in INTEGER_MATMUL_BACKENDS,
-        "cpu_backend": device_backend(device) == "CPU",
-        "group": speed_group(device_backend(device), device),
-        "prefill_group": prefill_device_group(device_backend(device), device),
+        "integer_matmul": backend in INTEGER_MATMUL_BACKENDS,
+        "cpu_backend": backend == "CPU",
+        "group": speed_group(backend, device),
+        "prefill_group": prefill_device_group(backend, device),
     }
 
 

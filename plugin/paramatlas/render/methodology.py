@@ -19,10 +19,12 @@ from ..estimate.calibration import (
     CPU_GROUP,
     MIN_GROUP_DEVICES,
     MIN_GROUP_ROWS,
+    Observation,
     Prediction,
     observations,
     predict,
 )
+from ..estimate.speed import DecodeWork
 from ..estimate.validation_store import cross_validated
 from . import charts, numbers
 from .guidance import GUIDANCE_CONTEXT, USABLE_TOKENS_PER_S, Guide
@@ -269,6 +271,15 @@ def _core_rate_text(model: SpeedModel) -> str | None:
     return f"{cpu.decode.core_gb_s:.1f}" if cpu is not None and cpu.decode.core_gb_s else None
 
 
+def _fitted_with(
+    rows: Sequence[Observation], layers: Callable[[DecodeWork], int]
+) -> tuple[int, int]:
+    """How many decode results, on how many devices, a shared per-layer cost is fitted from:
+    those whose model has such layers."""
+    chosen = [row for row in rows if row.fits_decode and row.work and layers(row.work)]
+    return len(chosen), len({row.device for row in chosen})
+
+
 def methodology_context(
     guide: Guide, measured: MeasuredResults, cache_dir: Path | None = None
 ) -> dict[str, Any]:
@@ -288,16 +299,16 @@ def methodology_context(
         if row.measurement.tg128 and row.decode_bound and row.measurement.tg128 > row.decode_bound
     ]
     host = guide.host
-    delta_rows = [row for row in rows if row.fits_decode and row.work and row.work.delta_layers]
-    mla_rows = [row for row in rows if row.fits_decode and row.work and row.work.mla_layers]
+    delta_rows, delta_devices = _fitted_with(rows, lambda work: work.delta_layers)
+    mla_rows, mla_devices = _fitted_with(rows, lambda work: work.mla_layers)
     return {
         "delta_layer_us": f"{model.pooled.decode.delta_layer_seconds * 1e6:.0f}",
         "mla_layer_us": f"{model.pooled.decode.mla_layer_seconds * 1e6:.0f}",
-        "mla_rows": len(mla_rows),
-        "mla_devices": len({row.device for row in mla_rows}),
+        "mla_rows": mla_rows,
+        "mla_devices": mla_devices,
         "core_rate": _core_rate_text(model),
-        "delta_rows": len(delta_rows),
-        "delta_devices": len({row.device for row in delta_rows}),
+        "delta_rows": delta_rows,
+        "delta_devices": delta_devices,
         "measurement_count": len(rows),
         "device_count": len({row.device for row in rows}),
         "source_count": len({row.source for row in rows}),
