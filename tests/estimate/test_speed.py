@@ -142,6 +142,36 @@ def test_fit_recovers_the_coefficients_that_made_the_data(dataset: Dataset) -> N
     assert fitted.mla_layer_seconds == pytest.approx(truth.mla_layer_seconds, rel=1e-6)
 
 
+def test_shared_costs_are_not_read_from_slow_devices(dataset: Dataset) -> None:
+    """Two backends of different efficiency and per-layer cost, one DeltaNet layer cost: the
+    fit recovers all of them. A single efficiency for both would charge the slow backend's
+    slowness to the DeltaNet layers wherever its DeltaNet results outnumber the other's."""
+    fast = DecodeCoefficients(0.9, 0.7, 30e-6, 40e-6, 50e-6, mla_layer_seconds=100e-6)
+    slow = replace(fast, efficiency=0.45, layer_seconds=90e-6, moe_layer_seconds=10e-6)
+    devices = sorted({row.device for row in observations(dataset)})
+    rows = []
+    for row in observations(dataset):
+        if not row.fits_decode or row.work is None:
+            continue
+        name, truth = ("Vulkan", slow) if devices.index(row.device) % 2 else ("CUDA", fast)
+        group = SpeedGroup(name, truth, Spread(1, 1), 0, 0, True)
+        measurement = replace(row.measurement, tg128=1 / decode_seconds(row.work, group, 1.0))
+        rows.append(replace(row, measurement=measurement, group=name))
+    for name in ("CUDA", "Vulkan"):  # both backends have DeltaNet results, and others
+        assert {bool(r.work and r.work.delta_layers) for r in rows if r.group == name} == {
+            True,
+            False,
+        }
+    model = fit_speed_model(rows)
+    for name, truth in (("CUDA", fast), ("Vulkan", slow)):
+        fitted = model.groups[name].decode
+        assert fitted.efficiency == pytest.approx(truth.efficiency, rel=1e-6)
+        assert fitted.layer_seconds == pytest.approx(truth.layer_seconds, rel=1e-6)
+        assert fitted.moe_layer_seconds == pytest.approx(truth.moe_layer_seconds, rel=1e-6)
+        assert fitted.delta_layer_seconds == pytest.approx(50e-6, rel=1e-6)
+        assert fitted.kv_efficiency == pytest.approx(0.7, rel=1e-6)
+
+
 def test_efficiency_never_exceeds_one(dataset: Dataset) -> None:
     model = calibrate(dataset)
     for group in [*model.groups.values(), model.pooled]:

@@ -11,7 +11,8 @@ non-negative least-squares fit of relative error:
 so that each efficiency 1/(1 + u) never exceeds 1 and no estimate exceeds its bound. Weights and
 KV cache have efficiencies of their own: attention kernels read a long cache less efficiently
 than matrix-vector products read weights, which is why decode slows faster with depth than the
-bytes alone say. Each device
+bytes alone say. The KV efficiency and the DeltaNet and latent-attention layer costs are shared
+by every group and fitted jointly with each group's own unknowns (`_shared_fit`). Each device
 counts about equally (rows weighted by 1/√rows of their device). A group needs
 `MIN_GROUP_ROWS` rows on `MIN_GROUP_DEVICES` devices; otherwise it borrows the pooled fit.
 
@@ -42,7 +43,7 @@ from ..data.records import (
     Spread,
 )
 from .memory import kv_cache_bytes, weight_bytes
-from .nnls import nonnegative_least_squares
+from .nnls import gauss, nonnegative_least_squares
 from .parameters import count_parameters, delta_layer_count, mla_layer_count, moe_layer_count
 from .plan import make_plan, quantizations_by_id
 from .prefill import PrefillSample, fit_prefill
@@ -249,7 +250,7 @@ MLA = 5  # the index of the latent-attention layer's unknown
 def _solve(sums: _Sums, shared: DecodeCoefficients | None = None) -> DecodeCoefficients:
     """Non-negative least squares over the unknowns.
 
-    With `shared` (the pooled fit) the KV cache's, the DeltaNet layer's and the latent-attention
+    With `shared` (from `_shared_fit`) the KV cache's, the DeltaNet layer's and the latent-attention
     layer's unknowns are held at its values: few groups have enough long-context, DeltaNet or
     latent-attention results to fit them alone.
     """
@@ -275,6 +276,117 @@ def _solve(sums: _Sums, shared: DecodeCoefficients | None = None) -> DecodeCoeff
     )
 
 
+# The unknowns each group fits for itself (the weights' excess, per layer, per MoE layer) and
+# those every group shares.
+OWN = (0, 2, 3)
+SHARED = (KV, DELTA, MLA)
+SHARED_ROUNDS = 6  # at most; the active sets settle in two or three on the bundled data
+
+
+def _shared_fit(
+    groups: Sequence[_Sums], guess: Sequence[tuple[int, ...]] | None = None
+) -> DecodeCoefficients:
+    """The coefficients every group shares (the KV cache's efficiency, the DeltaNet and
+    latent-attention layer costs), fitted with each group's own efficiency and per-layer costs
+    beside them.
+
+    One efficiency for every device would read a slow device's slowness as the cost of the
+    layers its models happen to have: the DeltaNet results came mostly from slow devices.
+    Each group's own unknowns are eliminated (the Schur complement of those its fit keeps
+    above zero), which leaves a problem in the shared unknowns alone; solved, it may change
+    which own unknowns are above zero, so it is repeated until they stop changing. `guess`,
+    each group's own unknowns above zero in a fit on more data, spares the search when it
+    holds (cross-validation refits this thousands of times per build).
+    """
+    actives = list(guess) if guess is not None else _actives(groups, _solve(sum(groups, _Sums())))
+    shared = DecodeCoefficients(1.0, 1.0, 0.0, 0.0, 0.0)
+    for _ in range(SHARED_ROUNDS):
+        gram = [[0.0] * UNKNOWNS for _ in range(UNKNOWNS)]
+        vector = [0.0] * UNKNOWNS
+        for sums, active in zip(groups, actives, strict=True):
+            part_gram, part_vector = _profiled(sums, active)
+            for a, i in enumerate(SHARED):
+                vector[i] += part_vector[a]
+                for b, j in enumerate(SHARED):
+                    gram[i][j] += part_gram[a][b]
+        unknowns = nonnegative_least_squares(gram, vector, dict.fromkeys(OWN, 0.0))
+        shared = DecodeCoefficients(
+            1.0, 1 / (1 + unknowns[KV]), 0.0, 0.0, unknowns[DELTA], mla_layer_seconds=unknowns[MLA]
+        )
+        if all(
+            _optimal(sums, active, unknowns) for sums, active in zip(groups, actives, strict=True)
+        ):
+            break
+        actives = _actives(groups, shared)
+    return shared
+
+
+def _actives(groups: Sequence[_Sums], shared: DecodeCoefficients) -> list[tuple[int, ...]]:
+    """Each group's own unknowns that its fit, the shared ones held, keeps above zero."""
+    return [_active_own(_solve(sums, shared)) for sums in groups]
+
+
+def _optimal(sums: _Sums, active: tuple[int, ...], unknowns: Sequence[float]) -> bool:
+    """Whether, the shared unknowns at their values, the group's best own unknowns are those
+    in `active` above zero and the others at zero (the Karush–Kuhn–Tucker conditions)."""
+    matrix, values = sums.matrix, sums.vector
+    block = [[matrix[a][b] for b in active] for a in active]
+    right = [values[a] - sum(matrix[a][j] * unknowns[j] for j in SHARED) for a in active]
+    own = gauss(block, right)
+    if own is None or any(value <= 0 for value in own):
+        return False
+    full = dict(zip(active, own, strict=True)) | {j: unknowns[j] for j in SHARED}
+    for n in OWN:
+        if n in active or matrix[n][n] <= 0:
+            continue
+        gradient = values[n] - sum(matrix[n][j] * value for j, value in full.items())
+        if gradient / math.sqrt(matrix[n][n]) > 1e-9:
+            return False
+    return True
+
+
+def _active_own(coefficients: DecodeCoefficients) -> tuple[int, ...]:
+    """The group's own unknowns its fit keeps above zero."""
+    unknowns = _unknowns(coefficients)
+    return tuple(n for n in OWN if unknowns[n] > 0)
+
+
+@lru_cache(maxsize=4096)
+def _profiled(
+    sums: _Sums, active: tuple[int, ...]
+) -> tuple[tuple[tuple[float, ...], ...], tuple[float, ...]]:
+    """One group's terms in the shared unknowns, its own `active` unknowns at their best for any
+    value of the shared ones: G_ss − G_sa·G_aa⁻¹·G_as and b_s − G_sa·G_aa⁻¹·b_a. Remembered:
+    holding one device out changes one group's sums, and every other group's are reused."""
+    matrix, values = sums.matrix, sums.vector
+    block = [[matrix[a][b] for b in active] for a in active]
+    columns = [gauss(block, [matrix[a][j] for a in active]) or [] for j in SHARED]
+    through = gauss(block, [values[a] for a in active]) or []
+    gram = []
+    vector = []
+    for i in SHARED:
+        coupling = [matrix[i][a] for a in active]
+        vector.append(values[i] - sum(map(operator.mul, coupling, through)))
+        gram.append(
+            tuple(
+                matrix[i][j] - sum(map(operator.mul, coupling, column))
+                for column, j in zip(columns, SHARED, strict=True)
+            )
+        )
+    return tuple(gram), tuple(vector)
+
+
+def _shared_without(
+    pools: dict[str, _Pool],
+    guess: dict[str, tuple[int, ...]],
+    without: Callable[[str], bool] = lambda device: False,
+) -> DecodeCoefficients:
+    """`_shared_fit` over the groups' pools, the devices `without` picks left out."""
+    return _shared_fit(
+        [pool.sums(without) for pool in pools.values()], [guess[name] for name in pools]
+    )
+
+
 @dataclass(frozen=True)
 class _Pool:
     """The decode rows of one fitting set, with their sums per device for quick hold-outs."""
@@ -296,18 +408,21 @@ class _Pool:
         }
         return cls(chosen, by_device)
 
-    def fit(
-        self,
-        without: Callable[[str], bool] = lambda device: False,
-        shared: DecodeCoefficients | None = None,
-    ) -> DecodeCoefficients:
+    def sums(self, without: Callable[[str], bool] = lambda device: False) -> _Sums:
         # The sums of all devices less those held out: one subtraction per held-out device
         # instead of adding up every other device for every hold-out.
         total = self.total
         for device, sums in self.by_device.items():
             if without(device):
                 total = total - sums
-        return _solve(total, shared)
+        return total
+
+    def fit(
+        self,
+        without: Callable[[str], bool] = lambda device: False,
+        shared: DecodeCoefficients | None = None,
+    ) -> DecodeCoefficients:
+        return _solve(self.sums(without), shared)
 
     @cached_property
     def total(self) -> _Sums:
@@ -327,7 +442,9 @@ def _predicted(row: Observation, coefficients: DecodeCoefficients) -> float:
     return 1 / decode_seconds(row.work, group, 1.0)
 
 
-def _held_out_ratios(pool: _Pool, everything: _Pool) -> list[tuple[float, str]]:
+def _held_out_ratios(
+    pool: _Pool, pools: dict[str, _Pool], guess: dict[str, tuple[int, ...]]
+) -> list[tuple[float, str]]:
     """measured ÷ estimated for every row, each device predicted by a fit without it (the KV
     efficiency and the DeltaNet and latent-attention layer costs, shared by every group,
     refitted without it too)."""
@@ -337,7 +454,7 @@ def _held_out_ratios(pool: _Pool, everything: _Pool) -> list[tuple[float, str]]:
         def without(other: str, held: str = device) -> bool:
             return other == held
 
-        coefficients = pool.fit(without, everything.fit(without))
+        coefficients = pool.fit(without, _shared_without(pools, guess, without))
         for row in pool.rows:
             if row.device == device:
                 assert row.measurement.tg128 is not None
@@ -409,15 +526,13 @@ def _core_rate(rows: Sequence[Observation]) -> float:
     cpu = [row for row in fitting if row.group == CPU_GROUP]
     if not any(row.work is not None and row.work.cpu_cores for row in cpu):
         return 0.0
-    # The sums are linear in the rows: the other backends' part of the pooled fit is the same
-    # for every rate, so it is added up once. A rate only stretches the CPU rows' bytes, so
-    # their features are scaled, not re-derived.
-    pooled_weight = _device_weights(fitting)
+    # The other backends' sums are the same for every rate, so they are added up once. A rate
+    # only stretches the CPU rows' bytes, so their features are scaled, not re-derived.
     cpu_weight = _device_weights(cpu)
-    others = _Sums()
+    by_group: dict[str, list[Observation]] = defaultdict(list)
     for row in fitting:
-        if row.group != CPU_GROUP:
-            others = others + _row_sums(row).times(pooled_weight[row.device])
+        by_group[row.group].append(row)
+    others = [_Pool.of(group).total for name, group in by_group.items() if name != CPU_GROUP]
 
     @cache
     def error(rate: float) -> float:
@@ -425,11 +540,10 @@ def _core_rate(rows: Sequence[Observation]) -> float:
         token, with the shared KV, DeltaNet and latent-attention coefficients refitted as the
         whole fit would."""
         features = [_features(row, core_factor(row.work, rate) if row.work else 1.0) for row in cpu]
-        pooled, group = others, _Sums()
+        group = _Sums()
         for row, terms in zip(cpu, features, strict=True):
-            pooled = pooled + _sums(terms).times(pooled_weight[row.device])
             group = group + _sums(terms).times(cpu_weight[row.device])
-        unknowns = _unknowns(_solve(group, _solve(pooled)))
+        unknowns = _unknowns(_solve(group, _shared_fit([*others, group])))
         return float(
             sum(
                 cpu_weight[row.device]
@@ -453,22 +567,25 @@ def fit_speed_model(rows: Sequence[Observation]) -> SpeedModel:
     by_group: dict[str, list[Observation]] = defaultdict(list)
     for row in rows:
         by_group[row.group].append(row)
-    pooled_pool = _Pool.of(rows)
-    pooled = _pooled_group(rows, by_group, pooled_pool)
     pools = {name: _Pool.of(by_group[name]) for name in sorted(by_group)}
+    totals = [pool.total for pool in pools.values()]
+    shared = _shared_fit(totals)
+    # Which own unknowns each group keeps above zero: the first guess of every refit below.
+    guess = dict(zip(pools, _actives(totals, shared), strict=True))
+    pooled = _pooled_group(pools, _Pool.of(rows), shared, guess)
     calibrated_groups = {
         name
         for name, pool in pools.items()
         if len(pool.rows) >= MIN_GROUP_ROWS and pool.devices >= MIN_GROUP_DEVICES
     }
-    held_out = {name: _held_out_ratios(pools[name], pooled_pool) for name in calibrated_groups}
+    held_out = {name: _held_out_ratios(pools[name], pools, guess) for name in calibrated_groups}
     # What an unseen device of any calibrated backend faces: the prior each group's range
     # is shrunk toward, so a backend of few devices does not print a range they happen to fit.
     prior = [ratio for name in sorted(held_out) for ratio in held_out[name]]
     groups = {}
     for name, pool in pools.items():
         calibrated = name in calibrated_groups
-        coefficients = pool.fit(shared=pooled.decode) if calibrated else pooled.decode
+        coefficients = pool.fit(shared=shared) if calibrated else pooled.decode
         if name == CPU_GROUP:
             coefficients = replace(coefficients, core_gb_s=core_rate)
         groups[name] = SpeedGroup(
@@ -507,14 +624,22 @@ def _offload(rows: Sequence[Observation], model: SpeedModel) -> OffloadCalibrati
 
 
 def _pooled_group(
-    rows: Sequence[Observation], by_group: dict[str, list[Observation]], pool: _Pool
+    pools: dict[str, _Pool],
+    pool: _Pool,
+    shared: DecodeCoefficients,
+    guess: dict[str, tuple[int, ...]],
 ) -> SpeedGroup:
-    """One fit over every group; its range is measured with whole groups held out, which is
-    what a device of an uncalibrated group faces."""
+    """One fit over every group, the shared coefficients held; its range is measured with
+    whole groups held out (from the shared coefficients too), which is what a device of an
+    uncalibrated group faces."""
     group_of = {row.device: row.group for row in pool.rows}
     ratios: list[tuple[float, str]] = []
-    for name in by_group:
-        coefficients = pool.fit(without=lambda device, held=name: group_of[device] == held)  # type: ignore[misc]
+    for name in pools:
+        others = {other: group for other, group in pools.items() if other != name}
+        coefficients = pool.fit(
+            without=lambda device, held=name: group_of[device] == held,  # type: ignore[misc]
+            shared=_shared_without(others, guess),
+        )
         for row in pool.rows:
             if row.group == name:
                 assert row.measurement.tg128 is not None
@@ -522,7 +647,7 @@ def _pooled_group(
                 ratios.append((row.measurement.tg128 / _predicted(row, coefficients), row.group))
     return SpeedGroup(
         POOLED,
-        pool.fit(),
+        pool.fit(shared=shared),
         spread_from_ratios(ratios) if ratios else Spread(0.5, 1.0),
         len(pool.rows),
         pool.devices,
