@@ -280,7 +280,7 @@ def _solve(sums: _Sums, shared: DecodeCoefficients | None = None) -> DecodeCoeff
 # those every group shares.
 OWN = (0, 2, 3)
 SHARED = (KV, DELTA, MLA)
-SHARED_ROUNDS = 6  # at most; the active sets settle in two or three on the bundled data
+SHARED_ROUNDS = 6  # at most; on the bundled data the first active sets already hold
 
 
 def _shared_fit(
@@ -360,6 +360,8 @@ def _profiled(
     holding one device out changes one group's sums, and every other group's are reused."""
     matrix, values = sums.matrix, sums.vector
     block = [[matrix[a][b] for b in active] for a in active]
+    # The active set of a non-negative least-squares fit has independent columns, so `block`
+    # is invertible; were it not, the group's own unknowns would simply not be profiled out.
     columns = [gauss(block, [matrix[a][j] for a in active]) or [] for j in SHARED]
     through = gauss(block, [values[a] for a in active]) or []
     gram = []
