@@ -109,3 +109,63 @@ def test_a_hostile_source_address_and_title_stay_inert(five_device_dataset: Data
     assert "#" in [link["href"] for link in links]
     assert all(link.get("onmouseover") is None for link in links)
     assert all(link["href"].startswith(("https://", "#")) for link in links)
+
+
+def _excluded_table(page: str) -> list[list[Tag]]:
+    section = page[page.index("### Results the model does not describe") :]
+    table = BeautifulSoup(section, "html.parser").find("table")
+    assert table is not None
+    return [row.find_all("td") for row in table.find_all("tr")[1:]]
+
+
+def _with_excluded(dataset: Dataset, device: str, reason: str) -> tuple[Dataset, object]:
+    """The dataset with the first decode result of `device` marked excluded for `reason`."""
+    first = next(m for m in dataset.measurements if m.hardware == device and m.tg128)
+    left_out = replace(first, excluded=reason)
+    measurements = tuple(left_out if m is first else m for m in dataset.measurements)
+    return replace(dataset, measurements=measurements), left_out
+
+
+def test_a_result_left_out_of_the_fit_is_still_shown_on_its_device_page(
+    five_device_dataset: Dataset,
+) -> None:
+    """Readers of a device page see every published result: those the speed model leaves out
+    in a table of their own, with the reason, and not in the held-out figures."""
+    dataset, left_out = _with_excluded(
+        five_device_dataset, "rtx-3090", "A <script>alert(1)</script> configuration & more."
+    )
+    page = Site(dataset).hardware_page(dataset.device("rtx-3090"))
+    measured = f"{left_out.tg128:.1f}"  # type: ignore[attr-defined]
+    main = _table(page)
+    assert len(main) == len(
+        [m for m in dataset.measurements if m.hardware == "rtx-3090" and m.tg128 and not m.excluded]
+    )
+    assert (measured, left_out.source.url) not in {  # type: ignore[attr-defined]
+        (row[5].get_text(), row[5].a["href"]) for row in main
+    }
+    already = [
+        m for m in five_device_dataset.measurements if m.hardware == "rtx-3090" and m.excluded
+    ]
+    rows = _excluded_table(page)
+    assert len(rows) == len(already) + 1
+    [row] = [row for row in rows if row[6].get_text().startswith("A <script>")]
+    assert row[0].a["href"] == f"../../models/{left_out.model}/"  # type: ignore[attr-defined]
+    assert (row[4].get_text(), row[4].a["href"]) == (measured, left_out.source.url)  # type: ignore[attr-defined]
+    assert float(row[5].get_text()) > 0
+    assert row[6].get_text() == "A <script>alert(1)</script> configuration & more."
+    assert row[6].find("script") is None  # the reason is text, never markup
+
+
+def test_a_device_whose_only_results_are_left_out_shows_them_without_accuracy(
+    five_device_dataset: Dataset,
+) -> None:
+    only = next(m for m in five_device_dataset.measurements if m.hardware == "rtx-3090" and m.tg128)
+    dataset = replace(
+        five_device_dataset,
+        measurements=(replace(only, excluded="A setting it does not describe."),),
+    )
+    page = Site(dataset).hardware_page(dataset.device("rtx-3090"))
+    assert "## Published results" in page
+    assert "median error" not in page
+    [row] = _excluded_table(page)
+    assert row[6].get_text() == "A setting it does not describe."

@@ -191,9 +191,11 @@ def decode_results(
                     "hardware": measurement.hardware,
                     "quant": measurement.quant,
                     "backend": measurement.backend,
+                    "depth": numbers.context(measurement.depth) if measurement.depth else "0",
                     "measured": f"{measurement.tg128:.1f}",
-                    "held_out": f"{prediction.decode:.1f}",
+                    "estimate": f"{prediction.decode:.1f}",
                     "reason": measurement.excluded,
+                    "source": measurement.source,
                 }
             )
             continue
@@ -230,6 +232,8 @@ class PublishedResults:
     rows: list[dict[str, Any]]
     held_out: dict[str, str]
     """`Accuracy.cells()` of the fits without each result's device."""
+    excluded: list[dict[str, Any]]
+    """Its results left out of the fit, each with why: readers of the page still see them."""
 
 
 ResultKey = Literal["hardware", "model"]
@@ -258,10 +262,17 @@ class MeasuredResults:
         grouped: dict[str, list[dict[str, Any]]] = {}
         for row in self.decode_rows:
             grouped.setdefault(row[key], []).append(row)
+        left_out: dict[str, list[dict[str, Any]]] = {}
+        for row in self.excluded_rows:
+            left_out.setdefault(row[key], []).append(row)
         held_out = dict(_by(self.by_device, lambda p: getattr(p.observation.measurement, key)))
         return {
-            name: PublishedResults(rows, decode_accuracy(held_out[name]).cells())
-            for name, rows in grouped.items()
+            name: PublishedResults(
+                grouped.get(name, []),
+                decode_accuracy(held_out.get(name, [])).cells(),
+                left_out.get(name, []),
+            )
+            for name in grouped.keys() | left_out.keys()
         }
 
 

@@ -600,19 +600,21 @@ class Site:
         phone); `other` gives, for a row, the page its first cell links to and the name shown."""
         if results is None:
             return None
-        rows = []
-        for row in results.rows:
+
+        def linked(row: dict[str, Any]) -> dict[str, Any]:
             target, name = other(row)
-            rows.append(
-                row
-                | {
-                    "href": self._href(here, target),
-                    "name": name,
-                    "source_url": row["source"].url,
-                    "held_out": f"{row['held_out']} ({row['held_out_error']})",
-                }
-            )
-        return {"rows": rows, "held_out": results.held_out}
+            return row | {
+                "href": self._href(here, target),
+                "name": name,
+                "source_url": row["source"].url,
+            }
+
+        rows = [
+            linked(row) | {"held_out": f"{row['held_out']} ({row['held_out_error']})"}
+            for row in results.rows
+        ]
+        excluded = [linked(row) for row in results.excluded]
+        return {"rows": rows, "held_out": results.held_out, "excluded": excluded}
 
     def _speed_note(self, device: Hardware) -> str | None:
         group = self.guide.speed_group(device)
