@@ -13,14 +13,23 @@ from tests.cli.runner import ROOT, run_cli
 DATA = ROOT / "data"
 
 
+@pytest.fixture(scope="module")
+def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One cross-validation cache for the renders that do not test it: each would otherwise
+    refit the speed model once per device and per source, about a minute."""
+    return tmp_path_factory.mktemp("cross-validation")
+
+
 @pytest.mark.parametrize(
     ("flags", "href"),
     [([], "../../hardware/rtx-4090/"), (["--no-directory-urls"], "../hardware/rtx-4090.html")],
 )
 def test_render_writes_every_page_with_links_for_the_url_style(
-    tmp_path: Path, flags: list[str], href: str
+    tmp_path: Path, shared_cache: Path, flags: list[str], href: str
 ) -> None:
-    result = run_cli("render", "--data", DATA, "--out", tmp_path, *flags)
+    result = run_cli(
+        "render", "--data", DATA, "--out", tmp_path, "--cache-dir", shared_cache, *flags
+    )
     assert result.returncode == 0, result.stderr
     dataset = load_dataset(DATA)
     for model in dataset.models:
@@ -39,9 +48,11 @@ def test_render_writes_every_page_with_links_for_the_url_style(
     assert 'class="pa-calculator"' in page
 
 
-def test_device_figures_that_are_not_official_are_marked(tmp_path: Path) -> None:
+def test_device_figures_that_are_not_official_are_marked(
+    tmp_path: Path, shared_cache: Path
+) -> None:
     out = tmp_path / "site"
-    result = run_cli("render", "--out", out)
+    result = run_cli("render", "--out", out, "--cache-dir", shared_cache)
     assert result.returncode == 0, result.stderr
     page = (out / "hardware" / "ryzen-9-9950x-ddr5-5600.md").read_text(encoding="utf-8")
     # a CPU's bandwidth is computed from its memory channels, not stated by AMD
